@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationDefinition } from './types';
+
+/**
+ * relu(z) = max(0, z); g'(z) = 1 if z > 0 else 0, so relu'(0) = 0 as in tf. From the output:
+ * a > 0 exactly when z > 0. NaN gives NaN (tf's step does the same).
+ */
+export const relu: ActivationDefinition = {
+  name: 'relu',
+  title: 'ReLU',
+  hasAlpha: false,
+  defaultAlpha: 0,
+  keepsInt32: true,
+  saves: () => 'output',
+  reference: {
+    value: (z) => (Number.isNaN(z) ? NaN : Math.max(0, z)),
+    derivative: (z) => (Number.isNaN(z) ? NaN : z > 0 ? 1 : 0),
+    secondDerivative: (z) => (Number.isNaN(z) ? NaN : 0),
+    derivativeFromSaved: (s) => (Number.isNaN(s) ? NaN : s > 0 ? 1 : 0),
+  },
+  builtin: (x) => tf.relu(x),
+  compositeDerivative: (s) => tf.step(s, 0),
+  js: {
+    // tf's cpu kernel is Math.max(0, z): -0 -> +0, NaN -> NaN.
+    forward: 'Math.max(0, z)',
+    derivative: 's > 0 ? 1 : s <= 0 ? 0 : NaN',
+  },
+};

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationDefinition } from './types';
+
+/** Logistic sigmoid, evaluated so that neither branch overflows. */
+function sigma(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/**
+ * sigmoid(z) = 1 / (1 + e^-z); g'(z) = a(1 - a); g''(z) = a(1 - a)(1 - 2a).
+ * The float64 reference uses sigma(z) * sigma(-z) rather than a(1 - a) so that it stays exact
+ * where a rounds to 1.
+ */
+export const sigmoid: ActivationDefinition = {
+  name: 'sigmoid',
+  title: 'sigmoid',
+  hasAlpha: false,
+  defaultAlpha: 0,
+  keepsInt32: false,
+  saves: () => 'output',
+  reference: {
+    value: (z) => sigma(z),
+    derivative: (z) => sigma(z) * sigma(-z),
+    // 1 - 2a = sigma(-z) - sigma(z), exact in both tails.
+    secondDerivative: (z) => sigma(z) * sigma(-z) * (sigma(-z) - sigma(z)),
+    derivativeFromSaved: (a) => a * (1 - a),
+  },
+  builtin: (x) => tf.sigmoid(x),
+  compositeDerivative: (a) => tf.mul(a, tf.sub(1, a)),
+  js: {
+    // Same expression as tf's cpu kernel, so forward is bit-identical there.
+    forward: '1 / (1 + Math.exp(-z))',
+    derivative: 's * (1 - s)',
+  },
+};

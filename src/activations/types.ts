@@ -1,0 +1,59 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/** The four activations this library ships. */
+export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
+
+/**
+ * Which tensor the backward pass reads. The seeds' idea is 'output': g'(z) from a = g(z), so
+ * backward needs no recomputation. Where a does not determine g'(z) (leaky ReLU with alpha <= 0,
+ * where z < 0 and z > 0 can give the same sign of a) the input is saved instead.
+ */
+export type SavedTensor = 'output' | 'input';
+
+/** Float64 scalar math: the ground truth every kernel and test is measured against. */
+export interface ScalarReference {
+  value(z: number, alpha: number): number;
+  derivative(z: number, alpha: number): number;
+  secondDerivative(z: number, alpha: number): number;
+  /** g'(z) given s, the saved tensor's value (see `saves`), as the kernels compute it. */
+  derivativeFromSaved(s: number, alpha: number): number;
+}
+
+/**
+ * Per-element expressions in one backend language. In `forward` the input element is `z`; in
+ * `derivative` the saved element (output or input, see `saves`) is `s`; `alpha` is the
+ * activation's parameter (0 where it has none). Both must give NaN for NaN.
+ */
+export interface ElementwiseSource {
+  forward: string;
+  derivative: string;
+}
+
+/**
+ * One activation, its math in one place. Kernels (src/kernels) turn any definition into
+ * registered backend kernels; ops.ts turns it into a public customGrad op. Adding an activation
+ * means adding one file like this and listing it in ./index.ts.
+ */
+export interface ActivationDefinition {
+  readonly name: ActivationName;
+  /** Human name for messages and reports. */
+  readonly title: string;
+  /** True when the op takes the `alpha` parameter. */
+  readonly hasAlpha: boolean;
+  /** Default alpha (0 for those without one). */
+  readonly defaultAlpha: number;
+  /** relu and leakyRelu keep tf's output dtype for int32 input; sigmoid and tanh give float32. */
+  readonly keepsInt32: boolean;
+  /** Which tensor the first-order backward pass reads, for a given alpha. */
+  saves(alpha: number): SavedTensor;
+  readonly reference: ScalarReference;
+  /** tf's own forward op (used for int32 input, composite backends, and comparisons). */
+  builtin(x: Tensor, alpha: number): Tensor;
+  /**
+   * g'(z) from the saved tensor s, as differentiable tf ops: the composite backend's backward
+   * and the second-order path. NaN in s must give NaN.
+   */
+  compositeDerivative(s: Tensor, alpha: number): Tensor;
+  /** JavaScript expressions for the cpu kernels (compiled once into tight loops). */
+  readonly js: ElementwiseSource;
+}

@@ -1,0 +1,212 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { activations } from './activations';
+import type { ActivationDefinition, ActivationName } from './activations/types';
+import { registerActivationKernels, runBackward, runForward } from './kernels';
+
+export type TensorInput = Tensor | TensorLike;
+
+/** A public activation op: x -> g(x), differentiable to any order. */
+export type ActivationOp = (x: TensorInput, alpha?: number) => Tensor;
+
+/** True while an outer tape records: ops run now become part of a higher-order gradient. */
+function tapeIsRecording(): boolean {
+  return tf.engine().state.gradientDepth > 0;
+}
+
+/** Checks alpha: a finite number, or the definition's default when omitted. */
+export function checkAlpha(def: ActivationDefinition, alpha: unknown, opName: string): number {
+  if (alpha === undefined) return def.defaultAlpha;
+  if (!def.hasAlpha) return def.defaultAlpha;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new Error(`${opName}: alpha must be a finite number, got ${describe(alpha)}`);
+  }
+  return alpha;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (value === null) return 'null';
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * Turns x into a float32 or int32 tensor, or throws an Error naming the op. `owned` is true when
+ * the tensor was made here (from a TensorLike) and must be disposed by the caller.
+ */
+export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; owned: boolean } {
+  let tensor: Tensor;
+  let owned = false;
+  if (x instanceof tf.Tensor) {
+    if (x.isDisposed) throw new Error(`${opName}: the input tensor is disposed`);
+    tensor = x;
+  } else {
+    if (x == null || !(typeof x === 'number' || Array.isArray(x) || ArrayBuffer.isView(x))) {
+      throw new Error(`${opName}: x must be a Tensor or a numeric TensorLike (number, array, typed array), got ${describe(x)}`);
+    }
+    try {
+      tensor = tf.tensor(x as TensorLike);
+    } catch (e) {
+      throw new Error(`${opName}: x is not a numeric TensorLike: ${(e as Error).message}`);
+    }
+    owned = true;
+  }
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') {
+    if (owned) tensor.dispose();
+    throw new Error(`${opName}: expected a float32 or int32 tensor, got dtype ${tensor.dtype}`);
+  }
+  return { tensor, owned };
+}
+
+/**
+ * The differentiable op for a definition. Forward runs the backend's kernel (ours where we have
+ * one, else tf's). The saved tensor is the output (or input, see definition.saves), and the
+ * first-order backward is one fused kernel over dy and it. While an outer tape is recording the
+ * backward pass (grad of grad), backward instead recomputes from the saved input with
+ * differentiable tf ops, so second and higher derivatives are exact; tf's built-in sigmoid and
+ * tanh lose a term there because their saved output is cut off the tape (tfjs #3252).
+ */
+export function makeActivationOp(def: ActivationDefinition): ActivationOp {
+  registerActivationKernels(def);
+  const opName = def.name;
+
+  const apply = (x: Tensor, alpha: number): Tensor => {
+    const saves = def.saves(alpha);
+    const f = tf.customGrad((input: Tensor | GradSaveFunc, save: Tensor | GradSaveFunc) => {
+      const xIn = input as Tensor;
+      const y = runForward(def, xIn, alpha);
+      // Forward at depth >= 2 means an outer tf.grad will differentiate our backward: keep the
+      // input (a cheap clone sharing data) for the differentiable path. Otherwise keep only
+      // what the fused backward reads, so the input can be freed as with tf's own ops.
+      const higherOrder = tf.engine().state.gradientDepth >= 2;
+      const first = saves === 'output' ? y : xIn;
+      (save as GradSaveFunc)(higherOrder ? [first, xIn] : [first]);
+      return {
+        value: y,
+        gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+          const dyT = dy as Tensor;
+          if (tapeIsRecording() && saved.length > 1) {
+            const xSaved = saved[1];
+            const s = saves === 'output' ? apply(xSaved, alpha) : xSaved;
+            return tf.mul(dyT, def.compositeDerivative(s, alpha));
+          }
+          return runBackward(def, dyT, saved[0], alpha);
+        },
+      };
+    });
+    return (f as (x: Tensor) => Tensor)(x);
+  };
+
+  return (x: TensorInput, alpha?: number): Tensor => {
+    const a = checkAlpha(def, alpha, opName);
+    const { tensor, owned } = toNumericTensor(x, opName);
+    try {
+      if (tensor.dtype === 'int32') {
+        // relu and leakyRelu give what tf gives for int32; sigmoid and tanh compute in float32.
+        if (def.keepsInt32) return tf.tidy(() => def.builtin(tensor, a));
+        return tf.tidy(() => apply(tf.cast(tensor, 'float32'), a));
+      }
+      return apply(tensor, a);
+    } finally {
+      if (owned) tensor.dispose();
+    }
+  };
+}
+
+/** g'(z) as a tensor; differentiable (it takes tf ops while a tape records). */
+export function makeDerivative(def: ActivationDefinition, op: ActivationOp): ActivationOp {
+  const opName = `${def.name}Derivative`;
+  return (z: TensorInput, alpha?: number): Tensor => {
+    const a = checkAlpha(def, alpha, opName);
+    const { tensor, owned } = toNumericTensor(z, opName);
+    try {
+      return tf.tidy(() => {
+        const zf = tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32');
+        if (tapeIsRecording()) {
+          const s = def.saves(a) === 'output' ? op(zf, a) : zf;
+          return tf.cast(def.compositeDerivative(s, a), 'float32');
+        }
+        const s = def.saves(a) === 'output' ? runForward(def, zf, a) : zf;
+        return runBackward(def, null, s, a);
+      });
+    } finally {
+      if (owned) tensor.dispose();
+    }
+  };
+}
+
+/** g'(z) from a = g(z), the seeds' formulas: a(1-a), 1-a^2, step(a), alpha-step(a). */
+export function makeDerivativeFromOutput(def: ActivationDefinition): ActivationOp {
+  const opName = `${def.name}DerivativeFromOutput`;
+  return (a: TensorInput, alpha?: number): Tensor => {
+    const al = checkAlpha(def, alpha, opName);
+    if (def.saves(al) !== 'output') {
+      throw new Error(
+        `${opName}: with alpha = ${al} the output does not determine g'(z) (both sides of 0 can give the same a); use ${def.name}Derivative(z)`,
+      );
+    }
+    const { tensor, owned } = toNumericTensor(a, opName);
+    try {
+      return tf.tidy(() => {
+        const af = tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32');
+        if (tapeIsRecording()) return tf.cast(def.compositeDerivative(af, al), 'float32');
+        return runBackward(def, null, af, al);
+      });
+    } finally {
+      if (owned) tensor.dispose();
+    }
+  };
+}
+
+export function opFor(name: ActivationName): ActivationOp {
+  return ops[name];
+}
+
+const ops: Record<ActivationName, ActivationOp> = {
+  sigmoid: makeActivationOp(activations.sigmoid),
+  tanh: makeActivationOp(activations.tanh),
+  relu: makeActivationOp(activations.relu),
+  leakyRelu: makeActivationOp(activations.leakyRelu),
+};
+
+const derivatives: Record<ActivationName, ActivationOp> = {
+  sigmoid: makeDerivative(activations.sigmoid, ops.sigmoid),
+  tanh: makeDerivative(activations.tanh, ops.tanh),
+  relu: makeDerivative(activations.relu, ops.relu),
+  leakyRelu: makeDerivative(activations.leakyRelu, ops.leakyRelu),
+};
+
+const fromOutput: Record<ActivationName, ActivationOp> = {
+  sigmoid: makeDerivativeFromOutput(activations.sigmoid),
+  tanh: makeDerivativeFromOutput(activations.tanh),
+  relu: makeDerivativeFromOutput(activations.relu),
+  leakyRelu: makeDerivativeFromOutput(activations.leakyRelu),
+};
+
+export function derivativeFor(name: ActivationName): ActivationOp {
+  return derivatives[name];
+}
+
+export function derivativeFromOutputFor(name: ActivationName): ActivationOp {
+  return fromOutput[name];
+}
+
+/** sigmoid(x) = 1 / (1 + e^-x); gradient a(1 - a) from the saved output. */
+export const sigmoid = (x: TensorInput): Tensor => ops.sigmoid(x);
+/** tanh(x); gradient 1 - a^2 from the saved output. */
+export const tanh = (x: TensorInput): Tensor => ops.tanh(x);
+/** max(0, x); gradient 1 where a > 0, else 0 (relu'(0) = 0, as tf). */
+export const relu = (x: TensorInput): Tensor => ops.relu(x);
+/** x if x > 0 else alpha x; gradient 1 where x > 0, else alpha (leakyRelu'(0) = alpha, as tf). */
+export const leakyRelu = (x: TensorInput, alpha = 0.01): Tensor => ops.leakyRelu(x, alpha);
+
+export const sigmoidDerivative = (z: TensorInput): Tensor => derivatives.sigmoid(z);
+export const tanhDerivative = (z: TensorInput): Tensor => derivatives.tanh(z);
+export const reluDerivative = (z: TensorInput): Tensor => derivatives.relu(z);
+export const leakyReluDerivative = (z: TensorInput, alpha = 0.01): Tensor => derivatives.leakyRelu(z, alpha);
+
+export const sigmoidDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.sigmoid(a);
+export const tanhDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.tanh(a);
+export const reluDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.relu(a);
+export const leakyReluDerivativeFromOutput = (a: TensorInput, alpha = 0.01): Tensor => fromOutput.leakyRelu(a, alpha);
