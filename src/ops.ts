@@ -28,7 +28,46 @@ function describe(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (value === null) return 'null';
+  if (typeof value === 'boolean') return `the boolean ${value}`;
   return `a value of type ${typeof value}`;
+}
+
+/**
+ * Why x is not a rectangular array of numbers (or a number, or a numeric typed array), or null if
+ * it is. tf.tensor itself accepts ragged arrays and turns strings or objects inside a numeric
+ * array into NaN or drops them; we refuse instead.
+ */
+function tensorLikeProblem(x: unknown): string | null {
+  if (typeof x === 'number') return null;
+  if (ArrayBuffer.isView(x)) {
+    return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
+      x instanceof Uint8ClampedArray || x instanceof Float64Array || x instanceof Int16Array ||
+      x instanceof Int8Array || x instanceof Uint16Array || x instanceof Uint32Array
+      ? null
+      : `unsupported typed array ${x.constructor.name}`;
+  }
+  if (!Array.isArray(x)) return `got ${describe(x)}`;
+  const walk = (v: unknown[], path: string): { shape: number[] } | string => {
+    if (v.length === 0) return { shape: [0] };
+    if (Array.isArray(v[0])) {
+      let inner: number[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        if (!Array.isArray(item)) return `${path}[${i}] is ${describe(item)} where an array was expected`;
+        const r = walk(item, `${path}[${i}]`);
+        if (typeof r === 'string') return r;
+        if (inner == null) inner = r.shape;
+        else if (inner.join() !== r.shape.join()) return `ragged array: ${path}[${i}] has shape [${r.shape}], ${path}[0] has [${inner}]`;
+      }
+      return { shape: [v.length, ...(inner ?? [])] };
+    }
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'number') return `${path}[${i}] is ${describe(v[i])}, not a number`;
+    }
+    return { shape: [v.length] };
+  };
+  const r = walk(x, 'x');
+  return typeof r === 'string' ? r : null;
 }
 
 /**
@@ -42,9 +81,8 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
     if (x.isDisposed) throw new Error(`${opName}: the input tensor is disposed`);
     tensor = x;
   } else {
-    if (x == null || !(typeof x === 'number' || Array.isArray(x) || ArrayBuffer.isView(x))) {
-      throw new Error(`${opName}: x must be a Tensor or a numeric TensorLike (number, array, typed array), got ${describe(x)}`);
-    }
+    const problem = tensorLikeProblem(x);
+    if (problem != null) throw new Error(`${opName}: x must be a Tensor or a numeric TensorLike: ${problem}`);
     try {
       tensor = tf.tensor(x as TensorLike);
     } catch (e) {

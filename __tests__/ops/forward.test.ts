@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { activationNames, activations, opFor } from '../../src';
+import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { float32Sweep, ulpDistance, ulpDistanceFtz } from '../helpers/float32';
+
+const ALPHAS = [0.01, 0.2, 1, 1.5, 0, -0.5];
+
+describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
+  beforeAll(() => setBackend(backend));
+
+  const sweep = float32Sweep();
+
+  it.each(activationNames)('%s equals tf built-in within 1 ulp over a dense float32 sweep', (name) => {
+    const def = activations[name];
+    const alphas = def.hasAlpha ? ALPHAS : [def.defaultAlpha];
+    for (const alpha of alphas) {
+      const x = tf.tensor1d(sweep);
+      const ours = opFor(name)(x, alpha);
+      const theirs = def.builtin(x, alpha);
+      const o = ours.dataSync();
+      const t = theirs.dataSync();
+      let worst = 0;
+      let exact = 0;
+      for (let i = 0; i < o.length; i++) {
+        const d = ulpDistance(o[i], t[i]);
+        if (d === 0) exact++;
+        if (d > worst) worst = d;
+      }
+      expect(ours.dtype).toBe('float32');
+      expect(ours.shape).toEqual(x.shape);
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(exact).toBeGreaterThan(0.99 * o.length);
+      tf.dispose([x, ours, theirs]);
+    }
+  });
+
+  it.each(activationNames)('%s matches the float64 reference (within float32 rounding)', (name) => {
+    const def = activations[name];
+    const alphas = def.hasAlpha ? ALPHAS : [def.defaultAlpha];
+    for (const alpha of alphas) {
+      const y = opFor(name)(tf.tensor1d(sweep), alpha);
+      const got = y.dataSync();
+      for (let i = 0; i < sweep.length; i++) {
+        const want = def.reference.value(sweep[i], alpha);
+        // Single-rounding kernels are within 1 ulp of float64; tf's wasm sigmoid (XNNPACK) is within
+        // a few and flushes subnormal results to 0.
+        const ulp = ulpDistanceFtz(got[i], want);
+        if (ulp > 4) throw new Error(`${name}(${sweep[i]}, alpha=${alpha}) = ${got[i]}, want ${want} (${ulp} ulp)`);
+      }
+      y.dispose();
+    }
+  });
+
+  it('gives the stated limits and NaN', () => {
+    const x = tf.tensor1d([-Infinity, Infinity, NaN]);
+    expect(Array.from(opFor('sigmoid')(x).dataSync())).toEqual([0, 1, NaN]);
+    expect(Array.from(opFor('tanh')(x).dataSync())).toEqual([-1, 1, NaN]);
+    expect(Array.from(opFor('relu')(x).dataSync())).toEqual([0, Infinity, NaN]);
+    expect(Array.from(opFor('leakyRelu')(x, 0.1).dataSync())).toEqual([-Infinity, Infinity, NaN]);
+    expect(Array.from(opFor('leakyRelu')(x, -0.5).dataSync())).toEqual([Infinity, Infinity, NaN]);
+    expect(Array.from(opFor('leakyRelu')(x, 0).dataSync())).toEqual([NaN, Infinity, NaN]); // 0 * -inf
+  });
+
+  it('leaky ReLU is z if z > 0 else alpha z for every alpha, not max(alpha z, z)', () => {
+    const z = [-3, -1, 0, 2, 5];
+    for (const alpha of ALPHAS) {
+      const got = Array.from(opFor('leakyRelu')(z, alpha).dataSync());
+      expect(got).toEqual(z.map((v) => Math.fround(v < 0 ? alpha * v : v)));
+    }
+    // The seeds' max(alpha z, z) would give 1.5 * 2 = 3 here.
+    expect(opFor('leakyRelu')([2], 1.5).dataSync()[0]).toBe(2);
+  });
+});

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import { activationNames, activations, derivativeFor, derivativeFromOutputFor, opFor } from '../../src';
+import type { ActivationName } from '../../src';
+import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { float32Sweep } from '../helpers/float32';
+
+const LEAKY_ALPHAS = [0.01, 0.2, 1, 1.5, 0, -0.5];
+const alphasOf = (name: ActivationName) => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
+
+/** Float32 tolerance for a gradient: the from-output formulas read a rounded a = g(z). */
+function close(got: number, want: number): boolean {
+  if (Number.isNaN(want)) return Number.isNaN(got);
+  return Math.abs(got - want) <= 2.5e-7 + 4e-6 * Math.abs(want);
+}
+
+/** A deterministic dy in [-2, 2) so the fused kernel's multiply by dy is checked too. */
+function dyFor(n: number): tf.Tensor1D {
+  const v = new Float32Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v[i] = (s / 2 ** 32) * 4 - 2;
+  }
+  return tf.tensor1d(v);
+}
+
+describe.each(NODE_BACKENDS)('first-order gradients on %s', (backend) => {
+  beforeAll(() => setBackend(backend));
+  const sweep = float32Sweep(1 / 32);
+
+  it.each(activationNames)('%s: dy * g\'(z) equals the float64 reference', (name) => {
+    const def = activations[name];
+    for (const alpha of alphasOf(name)) {
+      const x = tf.tensor1d(sweep);
+      const dy = dyFor(sweep.length);
+      const g = tf.grad((v: tf.Tensor) => opFor(name)(v, alpha))(x, dy);
+      const got = g.dataSync();
+      const dyv = dy.dataSync();
+      expect(g.dtype).toBe('float32');
+      for (let i = 0; i < sweep.length; i++) {
+        const want = dyv[i] * def.reference.derivative(sweep[i], alpha);
+        if (!close(got[i], want)) {
+          throw new Error(`${backend} ${name}'(${sweep[i]}), alpha=${alpha}: got ${got[i]}, want ${want}`);
+        }
+      }
+      tf.dispose([x, dy, g]);
+    }
+  });
+
+  it.each(activationNames)('%s: equals tf autodiff of the built-in (where tf is right)', (name) => {
+    const def = activations[name];
+    for (const alpha of alphasOf(name)) {
+      const x = tf.tensor1d(sweep);
+      const dy = dyFor(sweep.length);
+      const ours = tf.grad((v: tf.Tensor) => opFor(name)(v, alpha))(x, dy).dataSync();
+      const theirs = tf.grad((v: tf.Tensor) => def.builtin(v, alpha))(x, dy).dataSync();
+      for (let i = 0; i < sweep.length; i++) {
+        // tf's leakyRelu gradient drops NaN (gives alpha * dy); ours propagates it (documented).
+        if (name === 'leakyRelu' && Number.isNaN(sweep[i])) continue;
+        if (!close(ours[i], theirs[i])) {
+          throw new Error(`${backend} ${name}'(${sweep[i]}), alpha=${alpha}: ours ${ours[i]}, tf ${theirs[i]}`);
+        }
+      }
+      tf.dispose([x, dy]);
+    }
+  });
+
+  it('follows tf at the kink: relu\'(0) = 0, leakyRelu\'(0) = alpha, also at -0', () => {
+    const x = tf.tensor1d([0, -0]);
+    expect(Array.from(tf.grad((v: tf.Tensor) => opFor('relu')(v))(x).dataSync())).toEqual([0, 0]);
+    for (const alpha of LEAKY_ALPHAS) {
+      const g = tf.grad((v: tf.Tensor) => opFor('leakyRelu')(v, alpha))(x).dataSync();
+      expect(Array.from(g)).toEqual([Math.fround(alpha), Math.fround(alpha)]);
+    }
+    expect(tf.grad((v: tf.Tensor) => opFor('sigmoid')(v))(x).dataSync()[0]).toBe(0.25);
+    expect(tf.grad((v: tf.Tensor) => opFor('tanh')(v))(x).dataSync()[0]).toBe(1);
+  });
+
+  it.each(activationNames)('%s: NaN in gives NaN gradient; +-Infinity give the limits', (name) => {
+    for (const alpha of alphasOf(name)) {
+      const x = tf.tensor1d([NaN, Infinity, -Infinity]);
+      const g = Array.from(tf.grad((v: tf.Tensor) => opFor(name)(v, alpha))(x).dataSync());
+      const def = activations[name];
+      expect(g[0]).toBeNaN();
+      expect(g[1]).toBe(Math.fround(def.reference.derivative(Infinity, alpha)));
+      expect(g[2]).toBe(Math.fround(def.reference.derivative(-Infinity, alpha)));
+    }
+  });
+
+  it.each(activationNames)('%sDerivative(z) and %sDerivativeFromOutput(a) follow the reference', (name) => {
+    const def = activations[name];
+    for (const alpha of alphasOf(name)) {
+      const z = tf.tensor1d(sweep);
+      const d = derivativeFor(name)(z, alpha).dataSync();
+      for (let i = 0; i < sweep.length; i++) {
+        if (!close(d[i], def.reference.derivative(sweep[i], alpha))) {
+          throw new Error(`${name}Derivative(${sweep[i]}), alpha=${alpha}: got ${d[i]}`);
+        }
+      }
+      if (def.saves(alpha) === 'output') {
+        const a = opFor(name)(z, alpha);
+        const fromA = derivativeFromOutputFor(name)(a, alpha).dataSync();
+        const av = a.dataSync();
+        for (let i = 0; i < sweep.length; i++) {
+          const want = def.reference.derivativeFromSaved(av[i], alpha);
+          if (!close(fromA[i], want)) throw new Error(`${name}DerivativeFromOutput(${av[i]}): got ${fromA[i]}, want ${want}`);
+        }
+        a.dispose();
+      }
+      z.dispose();
+    }
+  });
+
+  it('leakyReluDerivativeFromOutput refuses alpha <= 0, where a does not determine the side', () => {
+    expect(() => derivativeFromOutputFor('leakyRelu')([1], -0.5)).toThrow(/leakyReluDerivativeFromOutput.*alpha = -0.5/);
+    expect(() => derivativeFromOutputFor('leakyRelu')([1], 0)).toThrow(/alpha = 0/);
+  });
+
+  it('the seeds\' formulas from a: a(1-a), 1-a^2, step, alpha-step', () => {
+    const a = [0, 0.25, 0.5, 0.9, 0.999].map(Math.fround);
+    const expectClose = (got: ArrayLike<number>, want: number[]) =>
+      want.forEach((w, i) => expect(close(got[i], w)).toBe(true));
+    expectClose(derivativeFromOutputFor('sigmoid')(a).dataSync(), a.map((v) => v * (1 - v)));
+    expectClose(derivativeFromOutputFor('tanh')(a).dataSync(), a.map((v) => 1 - v * v));
+    expect(Array.from(derivativeFromOutputFor('relu')([-1, 0, 2]).dataSync())).toEqual([0, 0, 1]);
+    expect(Array.from(derivativeFromOutputFor('leakyRelu')([-1, 0, 2], 0.2).dataSync())).toEqual([Math.fround(0.2), Math.fround(0.2), 1]);
+  });
+});
+});
