@@ -110,6 +110,8 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
   const opName = def.name;
 
   const apply = (x: Tensor, alpha: number): Tensor => {
+    // With no tape recording, nothing can ask for a gradient: skip customGrad's bookkeeping.
+    if (!tapeIsRecording()) return runForward(def, x, alpha);
     const saves = def.saves(alpha);
     const f = tf.customGrad((input: Tensor | GradSaveFunc, save: Tensor | GradSaveFunc) => {
       const xIn = input as Tensor;
