@@ -30,6 +30,19 @@ export interface ElementwiseSource {
 }
 
 /**
+ * WebAssembly text (WAT) for the wasm kernels: instruction sequences over f32x4 lanes, each
+ * leaving one v128 on the stack. `derivative` reads `(local.get $s)`; `forward` reads
+ * `(local.get $z)`; both may read `(local.get $alpha)` (alpha in every lane) and set the extra
+ * v128 scratch `locals` they name (with their `$`). `forward` is optional: without it, wasm
+ * forward is tf's own op. Both must give NaN for NaN lanes.
+ */
+export interface WasmSource {
+  forward?: string;
+  derivative: string;
+  locals?: readonly string[];
+}
+
+/**
  * One activation, its math in one place. Kernels (src/kernels) turn any definition into
  * registered backend kernels; ops.ts turns it into a public customGrad op. Adding an activation
  * means adding one file like this and listing it in ./index.ts.
@@ -56,4 +69,6 @@ export interface ActivationDefinition {
   compositeDerivative(s: Tensor, alpha: number): Tensor;
   /** JavaScript expressions for the cpu kernels (compiled once into tight loops). */
   readonly js: ElementwiseSource;
+  /** WebAssembly SIMD bodies for the wasm kernels. Optional: without it, wasm takes the composite path. */
+  readonly wasm?: WasmSource;
 }

@@ -3,6 +3,7 @@ import type { KernelFunc, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 import type { ActivationDefinition } from '../activations/types';
 import { compositeBackward, compositeForward } from './composite';
 import { cpuKernels } from './cpu';
+import { wasmKernels } from './wasm';
 import { kernelName } from './names';
 import type { Pass } from './names';
 import type { ActivationAttrs, BackendKernels } from './types';
@@ -11,7 +12,7 @@ export { kernelName } from './names';
 export type { BackendKernels } from './types';
 
 /** Every backend module that has kernels of its own. Others get the composite path. */
-const backendModules: BackendKernels[] = [cpuKernels];
+const backendModules: BackendKernels[] = [cpuKernels, wasmKernels];
 
 const registered = new Set<string>();
 
