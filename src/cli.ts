@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { demoTable } from './commands/demo';
-import { parseBackendList } from './backends';
+import { allBackends, parseBackendList } from './backends';
+import { benchCommand } from './commands/bench';
+import type { BenchFlags } from './commands/bench';
+import { reportCommand } from './commands/report';
+import type { ReportFlags } from './commands/report';
+import { allPasses } from './bench/types';
 
 /** The command line: parses flags and calls the library; no logic of its own. */
 const program = new Command();
@@ -16,10 +21,27 @@ program
   });
 
 program
+  .command('bench')
+  .description('time our ops against tf built-ins (interleaved), per backend, activation, pass and size')
+  .option('--backends <list>', `comma-separated backends (${allBackends.join(', ')})`, 'cpu,wasm')
+  .option('--activations <list>', 'comma-separated activations (default: all)')
+  .option('--passes <list>', `comma-separated passes (${allPasses.join(', ')}; default: all)`)
+  .option('--sizes <list>', 'comma-separated element counts (default 1e2,1e4,1e6; 1e7 on request)')
+  .option('--alpha <number>', "leakyRelu's alpha (default 0.01)")
+  .option('--quick', 'a smaller time budget per case')
+  .option('--json <file>', 'write the results as JSON')
+  .option('--markdown <file>', 'write a Markdown report')
+  .option('--html <file>', 'write an HTML report with charts')
+  .action(async (flags: BenchFlags) => {
+    await benchCommand(flags);
+  });
+
+program
   .command('report')
-  .description('the main job: gradient check and benchmark report (for now: the demo table)')
-  .action(async () => {
-    console.log(await demoTable());
+  .description('the main job (npm start): gradient check and a quick benchmark on every backend, as report/index.html and report/report.md')
+  .option('--out <dir>', 'output folder', 'report')
+  .action(async (flags: ReportFlags) => {
+    await reportCommand(flags);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

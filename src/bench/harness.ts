@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { ActivationName } from '../activations/types';
+import { measureBandwidth } from './bandwidth';
+import { bandwidthFraction } from './bytes';
+import { makeCase } from './cases';
+import type { BenchCase } from './cases';
+import { summarize } from './stats';
+import { defaultOptions } from './types';
+import type { BenchOptions, BenchPass, BenchResult, Impl, ProgressCallback } from './types';
+
+/*
+ * The harness core. Environment-agnostic on purpose: only tfjs-core, this library and the global
+ * `performance.now()` (Node >= 16 and every browser), so the same code runs in Node for cpu/wasm/
+ * tensorflow and in a page for webgl/webgpu.
+ *
+ * Why a hand loop and not tinybench/mitata: both time one task's iterations back to back and then
+ * the next task's; we need the two sides interleaved sample by sample (A B A B) so that drift on a
+ * shared machine hits both, and one read-back per batch to wait for GPU-style backends. The loop
+ * that does that is below; the statistics are in ./stats.ts.
+ */
+
+export type Clock = () => number;
+const defaultClock: Clock = () => performance.now();
+
+/** The order in which the two sides run within each round. */
+export const interleaveOrder: readonly Impl[] = ['custom', 'builtin'];
+
+/**
+ * Waits until the backend has computed `t` by reading back one element of it. webgl and webgpu
+ * only enqueue work and execute it in order, so when this element arrives everything queued
+ * before it is done; on cpu and wasm the work is already done and this costs next to nothing.
+ */
+export async function syncOn(t: Tensor): Promise<void> {
+  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, Math.min(1, t.size)));
+  try {
+    await one.data();
+  } finally {
+    one.dispose();
+  }
+}
+
+export interface PairTiming {
+  /** Per-run times (ms) of each sample, in the order taken. */
+  samples: Record<Impl, number[]>;
+  batch: number;
+}
+
+type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'>;
+
+/**
+ * Times the two sides interleaved: warm-up, then rounds of [custom sample, builtin sample] until
+ * the time budget is spent (and minSamples reached) or maxSamples. A sample runs `batch` runs back
+ * to back, disposing each result, and ends with one read-back of the last result (syncOn): its
+ * time / batch is one sample. The batch is the same for both sides, sized from the warm-up so the
+ * faster side's sample lasts minSampleMs: the read-back and timer resolution are amortised.
+ */
+export async function timePair(
+  run: Record<Impl, () => Tensor>,
+  options: TimingOptions,
+  clock: Clock = defaultClock,
+): Promise<PairTiming> {
+  const sample = async (impl: Impl, batch: number): Promise<number> => {
+    const t0 = clock();
+    let last = run[impl]();
+    for (let i = 1; i < batch; i++) {
+      last.dispose();
+      last = run[impl]();
+    }
+    await syncOn(last);
+    const ms = clock() - t0;
+    last.dispose();
+    return ms / batch;
+  };
+
+  const single: Record<Impl, number> = { custom: Number.POSITIVE_INFINITY, builtin: Number.POSITIVE_INFINITY };
+  for (let w = 0; w < Math.max(1, options.warmup); w++) {
+    // The fastest warm-up run of each side: one disturbed run must not shrink the batch.
+    for (const impl of interleaveOrder) single[impl] = Math.min(single[impl], await sample(impl, 1));
+  }
+  const fastest = Math.max(1e-6, Math.min(single.custom, single.builtin));
+  const batch = options.batch ?? Math.min(10000, Math.max(1, Math.ceil(options.minSampleMs / fastest)));
+
+  const samples: Record<Impl, number[]> = { custom: [], builtin: [] };
+  const start = clock();
+  for (;;) {
+    for (const impl of interleaveOrder) samples[impl].push(await sample(impl, batch));
+    const n = samples.custom.length;
+    if (n >= options.maxSamples) break;
+    if (n >= options.minSamples && clock() - start >= options.budgetMs) break;
+  }
+  return { samples, batch };
+}
+
+export interface MemoryUse {
+  peakBytes: number;
+  newTensors: number;
+  leakedTensors: number;
+}
+
+/** One run under tf.profile: peak bytes above what existed before, tensors made, tensors leaked. */
+export async function memoryOf(fn: () => Tensor): Promise<MemoryUse> {
+  const before = tf.memory();
+  const info = await tf.profile(() => fn());
+  tf.dispose(info.result);
+  return {
+    peakBytes: Math.max(0, info.peakBytes - before.numBytes),
+    newTensors: info.newTensors,
+    leakedTensors: tf.memory().numTensors - before.numTensors,
+  };
+}
+
+export interface CaseId {
+  backend: string;
+  activation: ActivationName;
+  pass: BenchPass;
+  size: number;
+}
+
+/** Times one case and measures its memory: a result for each side. */
+export async function measureCase(
+  id: CaseId,
+  benchCase: BenchCase,
+  options: TimingOptions,
+  bandwidthGBs: number,
+  clock: Clock = defaultClock,
+): Promise<BenchResult[]> {
+  const timing = await timePair(benchCase.run, options, clock);
+  const results: BenchResult[] = [];
+  for (const impl of interleaveOrder) {
+    const s = summarize(timing.samples[impl]);
+    const memory = await memoryOf(benchCase.run[impl]);
+    results.push({
+      ...id,
+      impl,
+      medianMs: s.median,
+      p10Ms: s.p10,
+      p90Ms: s.p90,
+      samples: s.samples,
+      batch: timing.batch,
+      spread: s.spread,
+      ...memory,
+      bandwidthFraction: bandwidthFraction(id.pass, id.size, s.median, bandwidthGBs),
+    });
+  }
+  return results;
+}
+
+/** The cases of a sweep, in the order they run. */
+export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes'>): Omit<CaseId, 'backend'>[] {
+  const cases: Omit<CaseId, 'backend'>[] = [];
+  for (const activation of options.activations) {
+    for (const pass of options.passes) {
+      for (const size of options.sizes) cases.push({ activation, pass, size });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Runs the sweep on `backendName`, which the caller has already made the active backend (in Node:
+ * useBackend from src/backends.ts; in a page: tf.setBackend). tf's gradients must be registered
+ * (the @tensorflow/tfjs package does it; in Node see src/bench/node.ts).
+ */
+export async function benchBackend(
+  backendName: string,
+  partial: Partial<BenchOptions> = {},
+  onProgress?: ProgressCallback,
+): Promise<BenchResult[]> {
+  if (tf.getBackend() !== backendName) {
+    throw new Error(`benchBackend('${backendName}'): the active backend is '${tf.getBackend()}'; set it first`);
+  }
+  const options: BenchOptions = { ...defaultOptions, ...partial };
+  const bandwidthGBs = options.bandwidthGBs ?? measureBandwidth();
+  const cases = sweepCases(options);
+  const results: BenchResult[] = [];
+  let done = 0;
+  for (const c of cases) {
+    const id: CaseId = { backend: backendName, ...c };
+    const label = `${backendName} ${c.activation} ${c.pass} ${formatSize(c.size)}`;
+    onProgress?.({ done, total: cases.length, label });
+    const benchCase = await makeCase(c.activation, c.pass, c.size, options.alpha);
+    try {
+      results.push(...(await measureCase(id, benchCase, options, bandwidthGBs)));
+    } finally {
+      benchCase.dispose();
+    }
+    done++;
+    onProgress?.({ done, total: cases.length, label });
+  }
+  return results;
+}
+
+/** 1e6 for powers of ten, else the plain number. */
+export function formatSize(n: number): string {
+  const e = Math.log10(n);
+  return n >= 100 && Number.isInteger(e) ? `1e${e}` : String(n);
+}
+
+/** Parses "1e2,1e4,1000" into positive integers. */
+export function parseSizes(list: string): number[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`size '${s}' is not a positive integer`);
+      return n;
+    });
+}

@@ -1,0 +1,107 @@
+import type { ActivationName } from '../activations/types';
+
+/** What one benchmark case times (see README "Benchmarks" and src/bench/cases.ts). */
+export type BenchPass = 'forward' | 'backward' | 'forward+backward' | 'train';
+export const allPasses: BenchPass[] = ['forward', 'backward', 'forward+backward', 'train'];
+
+/** Ours (the customGrad op and its kernels) or tf's built-in op and registered gradient. */
+export type Impl = 'custom' | 'builtin';
+
+/** Timing knobs for one backend's sweep. Every field has a default (see defaultOptions). */
+export interface BenchOptions {
+  activations: ActivationName[];
+  passes: BenchPass[];
+  sizes: number[];
+  /** leakyRelu's alpha (ignored by the others). */
+  alpha: number;
+  /** Untimed runs of each side before timing (shader compiles, JIT, caches). */
+  warmup: number;
+  /** Time budget per case (both sides together), ms: sampling stops once it is spent... */
+  budgetMs: number;
+  /** ...and at least this many samples per side were taken. */
+  minSamples: number;
+  /** Never more samples per side than this. */
+  maxSamples: number;
+  /**
+   * A sample is a batch of runs followed by one read-back; the batch is sized so the faster
+   * side's sample lasts at least this long, amortising the read-back and timer resolution.
+   */
+  minSampleMs: number;
+  /** Force the batch size (tests); otherwise calibrated per case. */
+  batch?: number;
+  /** Streaming bandwidth of this machine in GB/s, for bandwidthFraction; measured if absent. */
+  bandwidthGBs?: number;
+}
+
+/** One side of one case: the JSON record tools read (field names are a stable contract). */
+export interface BenchResult {
+  backend: string;
+  activation: ActivationName;
+  pass: BenchPass;
+  /** Elements in the activation's tensor (for train: batch x hidden width). */
+  size: number;
+  impl: Impl;
+  /** Median time of one run, ms. */
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  /** Number of timed samples (each a batch of `batch` runs). */
+  samples: number;
+  batch: number;
+  /** (p90 - p10) / median. */
+  spread: number;
+  /** Peak bytes allocated during one run, above what existed before it (tf.profile). */
+  peakBytes: number;
+  /** Tensors allocated by one run (tf.profile newTensors), its returned result included. */
+  newTensors: number;
+  /** Tensors still alive after one run once its result is disposed: anything but 0 is a leak. */
+  leakedTensors: number;
+  /** (bytes read + written) / medianMs / bandwidth; null where no streaming model applies (train). */
+  bandwidthFraction: number | null;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** e.g. "wasm sigmoid backward 1e6". */
+  label: string;
+}
+export type ProgressCallback = (p: Progress) => void;
+
+/** A backend the run could not use, and why. */
+export interface SkippedBackend {
+  backend: string;
+  reason: string;
+}
+
+/** The whole run: what `bench --json` writes. */
+export interface BenchReport {
+  machine: Record<string, string | number>;
+  /** Streaming bandwidth measured in this run (typed-array copy), GB/s. */
+  bandwidthGBs: number;
+  date: string;
+  options: Omit<BenchOptions, 'bandwidthGBs' | 'batch'>;
+  results: BenchResult[];
+  skipped: SkippedBackend[];
+}
+
+export const defaultOptions: BenchOptions = {
+  activations: ['sigmoid', 'tanh', 'relu', 'leakyRelu'],
+  passes: allPasses,
+  sizes: [1e2, 1e4, 1e6],
+  alpha: 0.01,
+  warmup: 3,
+  budgetMs: 600,
+  minSamples: 10,
+  maxSamples: 300,
+  minSampleMs: 5,
+};
+
+/** `--quick` (and `npm start`): the same sweep on a smaller time budget. */
+export const quickOptions: Partial<BenchOptions> = {
+  warmup: 2,
+  budgetMs: 150,
+  minSamples: 7,
+  maxSamples: 100,
+  minSampleMs: 2,
+};

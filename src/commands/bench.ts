@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SingleBar } from 'cli-progress';
+import { activationNames, isActivationName } from '../activations';
+import type { ActivationName } from '../activations/types';
+import { parseBackendList } from '../backends';
+import { benchMarkdown, summaryText } from '../bench/format';
+import { parseSizes } from '../bench/harness';
+import { benchSections, htmlPage } from '../bench/html';
+import { runBenchmarks } from '../bench/node';
+import type { RunOptions } from '../bench/node';
+import { allPasses, quickOptions } from '../bench/types';
+import type { BenchOptions, BenchPass, BenchReport, ProgressCallback } from '../bench/types';
+
+/** The flags of `tfjs-activations bench`, as commander gives them. */
+export interface BenchFlags {
+  backends: string;
+  activations?: string;
+  passes?: string;
+  sizes?: string;
+  alpha?: string;
+  quick?: boolean;
+  json?: string;
+  markdown?: string;
+  html?: string;
+}
+
+function list(s: string): string[] {
+  return s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+}
+
+export function parseActivations(s: string): ActivationName[] {
+  return list(s).map((a) => {
+    if (!isActivationName(a)) throw new Error(`unknown activation '${a}' (known: ${activationNames.join(', ')})`);
+    return a;
+  });
+}
+
+export function parsePasses(s: string): BenchPass[] {
+  return list(s).map((p) => {
+    if (!(allPasses as string[]).includes(p)) throw new Error(`unknown pass '${p}' (known: ${allPasses.join(', ')})`);
+    return p as BenchPass;
+  });
+}
+
+export function parseAlpha(s: string): number {
+  const a = Number(s);
+  if (s.trim() === '' || !Number.isFinite(a)) throw new Error(`--alpha must be a finite number, got '${s}'`);
+  return a;
+}
+
+/** Flags -> harness options (validated; unknown names are errors, not silently dropped). */
+export function benchOptionsFromFlags(flags: BenchFlags): RunOptions {
+  const options: RunOptions = { backends: parseBackendList(flags.backends), ...(flags.quick ? quickOptions : {}) };
+  if (flags.activations != null) options.activations = parseActivations(flags.activations);
+  if (flags.passes != null) options.passes = parsePasses(flags.passes);
+  if (flags.sizes != null) options.sizes = parseSizes(flags.sizes);
+  if (flags.alpha != null) options.alpha = parseAlpha(flags.alpha);
+  return options;
+}
+
+/** A progress bar on an interactive terminal; nothing otherwise (stdout then carries only the table). */
+export function progressBar(): { onProgress?: ProgressCallback; stop(): void } {
+  if (!process.stdout.isTTY) return { stop: () => undefined };
+  const bar = new SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stdout, hideCursor: true });
+  let started = false;
+  return {
+    onProgress: (p) => {
+      if (!started) {
+        bar.start(p.total, p.done, { label: p.label });
+        started = true;
+      }
+      bar.setTotal(p.total);
+      bar.update(p.done, { label: p.label });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** Runs the sweep with a progress bar (on a terminal); returns the report. */
+export async function runWithProgress(options: RunOptions): Promise<BenchReport> {
+  const bar = progressBar();
+  try {
+    return await runBenchmarks(options, bar.onProgress);
+  } finally {
+    bar.stop();
+  }
+}
+
+function write(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+export async function writeOutputs(report: BenchReport, files: Pick<BenchFlags, 'json' | 'markdown' | 'html'>): Promise<void> {
+  if (files.json != null) write(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (files.markdown != null) write(files.markdown, benchMarkdown(report));
+  if (files.html != null) write(files.html, htmlPage('tfjs-activations benchmark', await benchSections(report)));
+}
+
+export async function benchCommand(flags: BenchFlags): Promise<void> {
+  const report = await runWithProgress(benchOptionsFromFlags(flags));
+  await writeOutputs(report, flags);
+  console.log(summaryText(report));
+}
+
+export type { BenchOptions };
