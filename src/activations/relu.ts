@@ -32,4 +32,13 @@ export const relu: ActivationDefinition = {
       (local.get $s)
       (f32x4.eq (local.get $s) (local.get $s)))`,
   },
+  // GPU comparisons with NaN are not reliable across drivers: test it explicitly.
+  glsl: {
+    forward: 'isnan(z) ? z : max(z, 0.0)',
+    derivative: 'isnan(s) ? NAN : (s > 0.0 ? 1.0 : 0.0)',
+  },
+  wgsl: {
+    forward: 'select(max(z, 0.0), z, isnan(z))',
+    derivative: 'select(select(0.0, 1.0, s > 0.0), NAN, isnan(s))',
+  },
 };

@@ -39,4 +39,13 @@ export const sigmoid: ActivationDefinition = {
   wasm: {
     derivative: '(f32x4.mul (local.get $s) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $s)))',
   },
+  // GPU compilers may assume no NaN (SwiftShader's exp(NaN) gives 0): NaN is tested explicitly.
+  glsl: {
+    forward: 'isnan(z) ? z : 1.0 / (1.0 + exp(-z))',
+    derivative: 'isnan(s) ? s : s * (1.0 - s)',
+  },
+  wgsl: {
+    forward: 'select(1.0 / (1.0 + exp(-z)), z, isnan(z))',
+    derivative: 'select(s * (1.0 - s), s, isnan(s))',
+  },
 };

@@ -85,4 +85,13 @@ export const tanh: ActivationDefinition = {
     derivative: '(f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $s) (local.get $s)))',
     locals: ['$a', '$u', '$small', '$x', '$j', '$k', '$r', '$e'],
   },
+  // GPU forward: tf's overflow-free form (exp of a non-positive number only).
+  glsl: {
+    forward: 'isnan(z) ? z : sign(z) * (1.0 - exp(-2.0 * abs(z))) / (1.0 + exp(-2.0 * abs(z)))',
+    derivative: 'isnan(s) ? s : 1.0 - s * s',
+  },
+  wgsl: {
+    forward: 'select(sign(z) * (1.0 - exp(-2.0 * abs(z))) / (1.0 + exp(-2.0 * abs(z))), z, isnan(z))',
+    derivative: 'select(1.0 - s * s, s, isnan(s))',
+  },
 };

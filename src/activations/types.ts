@@ -71,4 +71,15 @@ export interface ActivationDefinition {
   readonly js: ElementwiseSource;
   /** WebAssembly SIMD bodies for the wasm kernels. Optional: without it, wasm takes the composite path. */
   readonly wasm?: WasmSource;
+  /**
+   * GLSL ES 3.0 expressions for the webgl kernels: floats `z`/`s` and uniform `alpha`; tf's
+   * shader prelude provides `isnan(x)` and the uniform `NAN`. Optional: without it, webgl takes
+   * the composite path.
+   */
+  readonly glsl?: ElementwiseSource;
+  /**
+   * WGSL expressions for the webgpu kernels: `z`/`s` and `alpha` are f32; `isnan(x)` and `NAN`
+   * are provided (WGSL has no NaN literal; tf's prelude has isnan). Optional, as glsl.
+   */
+  readonly wgsl?: ElementwiseSource;
 }

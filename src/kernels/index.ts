@@ -4,6 +4,8 @@ import type { ActivationDefinition } from '../activations/types';
 import { compositeBackward, compositeForward } from './composite';
 import { cpuKernels } from './cpu';
 import { wasmKernels } from './wasm';
+import { webglKernels } from './webgl';
+import { webgpuKernels } from './webgpu';
 import { kernelName } from './names';
 import type { Pass } from './names';
 import type { ActivationAttrs, BackendKernels } from './types';
@@ -12,7 +14,7 @@ export { kernelName } from './names';
 export type { BackendKernels } from './types';
 
 /** Every backend module that has kernels of its own. Others get the composite path. */
-const backendModules: BackendKernels[] = [cpuKernels, wasmKernels];
+const backendModules: BackendKernels[] = [cpuKernels, wasmKernels, webglKernels, webgpuKernels];
 
 const registered = new Set<string>();
 

@@ -1,0 +1,65 @@
+import { activationNames } from '../../src/activations';
+import { checkNames } from '../../src/browser/checks';
+import type { CheckResult } from '../../src/browser/checks';
+import { findChromium, openPage } from '../../src/browser/runner';
+import type { BrowserPage } from '../../src/browser/runner';
+import type { PageApi } from '../../src/browser/page';
+
+/**
+ * Whether browser suites can run here. Without Chromium they are skipped loudly, except under
+ * CI=true, where a missing Chromium fails the suite.
+ */
+export function chromiumOrSkip(suite: string): boolean {
+  if (findChromium() != null) return true;
+  const message = `${suite}: Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CI === 'true') {
+    test(`${suite} needs Chromium`, () => {
+      throw new Error(message);
+    });
+  } else {
+    // eslint-disable-next-line no-console
+    console.warn(`\n*** SKIPPED ${message} ***\n`);
+    test.skip(`${suite} (skipped: Chromium not found)`, () => undefined);
+  }
+  return false;
+}
+
+type Api = PageApi;
+
+/** One page (one Chromium) for the whole file; every check of every activation is a jest test. */
+export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
+  describe(`${backend} in Chromium`, () => {
+    if (!chromiumOrSkip(`${backend} browser tests`)) return;
+    let browser: BrowserPage;
+
+    beforeAll(async () => {
+      browser = await openPage();
+      const r = await browser.page.evaluate((b) => (window as unknown as { tfa: Api }).tfa.useBackend(b), backend);
+      if (!r.ok) throw new Error(`${backend} did not come up in Chromium: ${r.reason}`);
+    }, 120000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    test(`${backend} is the page's backend`, async () => {
+      const r = await browser.page.evaluate((b) => (window as unknown as { tfa: Api }).tfa.useBackend(b), backend);
+      expect(r).toEqual({ ok: true, backend });
+    });
+
+    describe.each(activationNames)('%s', (activation) => {
+      test.each([...checkNames])('%s', async (check) => {
+        const r: CheckResult = await browser.page.evaluate(
+          ([b, c, a]) => (window as unknown as { tfa: Api }).tfa.check(b, c as never, a as never),
+          [backend, check, activation] as const,
+        );
+        if (!r.ok) throw new Error(r.detail);
+        expect(r.ok).toBe(true);
+      });
+    });
+
+    test('no console errors on the page', () => {
+      expect(browser.errors).toEqual([]);
+    });
+  });
+}

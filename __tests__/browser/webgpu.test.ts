@@ -1,0 +1,3 @@
+import { describeBackendInBrowser } from './suite';
+
+describeBackendInBrowser('webgpu');
