@@ -7,8 +7,12 @@ import type { BenchFlags } from './commands/bench';
 import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
+import { registerBrowserRunners } from './browser/bench';
 
 /** The command line: parses flags and calls the library; no logic of its own. */
+// webgl and webgpu run in headless Chromium (started only when one of them is asked for).
+registerBrowserRunners();
+
 const program = new Command();
 program.name('tfjs-activations').description('Activation ops with hand-written gradients for TensorFlow.js');
 

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { benchBackend } from '../bench/harness';
-import type { BenchOptions, BenchResult } from '../bench/types';
+import type { BenchOptions, BenchResult, ProgressCallback } from '../bench/types';
 import { runCheck } from './checks';
 import type { BackendProbe, CheckName, CheckResult } from './checks';
 import type { ActivationName } from '../activations/types';
@@ -80,10 +80,10 @@ async function check(backendName: string, checkName: CheckName, activation: Acti
   return runCheck(checkName, activation, probeFor(backendName));
 }
 
-async function bench(backendName: string, options: Partial<BenchOptions>): Promise<BenchResult[]> {
+async function bench(backendName: string, options: Partial<BenchOptions>, onProgress?: ProgressCallback): Promise<BenchResult[]> {
   const r = await useBackend(backendName);
   if (!r.ok) throw new Error(`backend ${backendName} unavailable: ${r.reason}`);
-  return benchBackend(backendName, options);
+  return benchBackend(backendName, options, onProgress);
 }
 
 /** GPU details for reports (SwiftShader or a real adapter). */
