@@ -68,12 +68,13 @@ function trainCase(def: ActivationDefinition, size: number, alpha: number): Benc
   const init = [uniform([TRAIN_INPUTS, TRAIN_HIDDEN], -0.5, 0.5), tf.zeros([TRAIN_HIDDEN]), uniform([TRAIN_HIDDEN, 1], -0.5, 0.5), tf.zeros([1])];
   const op = opFor(def.name);
   const act: Record<Impl, (h: Tensor) => Tensor> = { custom: (h) => op(h, alpha), builtin: (h) => def.builtin(h, alpha) };
-  const owned: Tensor[] = [xs, ys];
+  const owned: { dispose(): void }[] = [xs, ys];
   const step = (impl: Impl): (() => Tensor) => {
-    // Same starting weights for both sides; each side then trains its own copy.
-    const [w1, b1, w2, b2] = init.map((t) => tf.variable(t.clone())) as Variable[];
-    owned.push(w1, b1, w2, b2);
+    // Same starting weights for both sides (a variable shares its initial data until assigned);
+    // each side then trains its own copy.
+    const [w1, b1, w2, b2] = init.map((t) => tf.variable(t)) as Variable[];
     const optimizer = tf.train.sgd(TRAIN_LEARNING_RATE);
+    owned.push(w1, b1, w2, b2, optimizer); // the optimizer keeps its learning rate as a tensor
     const loss = (): Scalar => {
       const hidden = act[impl](tf.add(tf.matMul(xs, w1), b1));
       const out = tf.add(tf.matMul(hidden, w2), b2);

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import { setBackend } from '../helpers/backends';
+import { makeCase } from '../../src/bench/cases';
+import { benchBackend, measureCase, timePair } from '../../src/bench/harness';
+import type { Impl } from '../../src/bench/types';
+
+const tiny = { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 0 };
+
+describe('bench harness', () => {
+  beforeAll(async () => {
+    await setBackend('cpu');
+  });
+
+  test('the two sides run interleaved, A B A B, a batch at a time', async () => {
+    const log: Impl[] = [];
+    const run = {
+      custom: () => (log.push('custom'), tf.zeros([2])),
+      builtin: () => (log.push('builtin'), tf.zeros([2])),
+    };
+    const before = tf.memory().numTensors;
+    const t1 = await timePair(run, { ...tiny, batch: 1 });
+    // one warm-up round, then three sampled rounds
+    expect(log).toEqual(['custom', 'builtin', 'custom', 'builtin', 'custom', 'builtin', 'custom', 'builtin']);
+    expect(t1.samples.custom).toHaveLength(3);
+    expect(t1.samples.builtin).toHaveLength(3);
+    log.length = 0;
+    await timePair(run, { ...tiny, warmup: 0, minSamples: 2, maxSamples: 2, batch: 2 });
+    // warm-up is at least one round; then batches of 2
+    expect(log.join(' ')).toBe('custom builtin custom custom builtin builtin custom custom builtin builtin');
+    expect(tf.memory().numTensors).toBe(before); // every result disposed
+  });
+
+  test('sampling stops at the budget once minSamples are in, and never passes maxSamples', async () => {
+    const run = { custom: () => tf.zeros([1]), builtin: () => tf.zeros([1]) };
+    // A virtual clock: 1 ms per reading.
+    let now = 0;
+    const clock = (): number => (now += 1);
+    const t = await timePair(run, { warmup: 1, budgetMs: 20, minSamples: 2, maxSamples: 1000, minSampleMs: 0, batch: 1 }, clock);
+    expect(t.samples.custom.length).toBeGreaterThanOrEqual(2);
+    expect(t.samples.custom.length).toBeLessThan(20);
+    const capped = await timePair(run, { warmup: 1, budgetMs: 1e9, minSamples: 1, maxSamples: 4, minSampleMs: 0, batch: 1 }, clock);
+    expect(capped.samples.custom).toHaveLength(4);
+  });
+
+  test('the batch is calibrated so the faster side fills minSampleMs', async () => {
+    let now = 0;
+    const clock = (): number => now;
+    const run = {
+      custom: () => ((now += 0.5), tf.zeros([1])),
+      builtin: () => ((now += 2), tf.zeros([1])),
+    };
+    const t = await timePair(run, { warmup: 2, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 5 }, clock);
+    expect(t.batch).toBe(10); // ceil(5 ms / 0.5 ms)
+    expect(t.samples.custom).toEqual([0.5, 0.5, 0.5]); // per-run time: sample time / batch
+    expect(t.samples.builtin).toEqual([2, 2, 2]);
+  });
+
+  test('a deliberately slowed op is reported slower (virtual clock, exact)', async () => {
+    let now = 0;
+    const clock = (): number => now;
+    const benchCase = {
+      run: { custom: () => ((now += 5), tf.sigmoid(tf.zeros([4]))), builtin: () => ((now += 1), tf.sigmoid(tf.zeros([4]))) },
+      dispose: () => undefined,
+    };
+    const id = { backend: 'cpu', activation: 'sigmoid' as const, pass: 'forward' as const, size: 4 };
+    const [custom, builtin] = await measureCase(id, benchCase, { ...tiny, batch: 1 }, 10, clock);
+    expect(custom.impl).toBe('custom');
+    expect(custom.medianMs).toBe(5);
+    expect(builtin.medianMs).toBe(1);
+    expect(custom.bandwidthFraction).toBeCloseTo((2 * 4 * 4) / 5e-3 / 10e9, 15);
+  });
+
+  test('a busy-waiting op is reported slower on the real clock', async () => {
+    const real = await makeCase('sigmoid', 'forward', 100, 0.01);
+    const busy = (): tf.Tensor => {
+      const until = performance.now() + 3;
+      while (performance.now() < until) {
+        // spin: 3 ms, far above a 100-element sigmoid
+      }
+      return real.run.custom();
+    };
+    const id = { backend: 'cpu', activation: 'sigmoid' as const, pass: 'forward' as const, size: 100 };
+    const [custom, builtin] = await measureCase(id, { run: { custom: busy, builtin: real.run.builtin }, dispose: real.dispose }, tiny, 10);
+    real.dispose();
+    expect(custom.medianMs).toBeGreaterThan(builtin.medianMs);
+    expect(custom.medianMs).toBeGreaterThanOrEqual(3);
+  });
+
+  test.each(['cpu', 'wasm'])('every pass runs on %s, both sides agree on the values, nothing leaks', async (backend) => {
+    await setBackend(backend);
+    const before = tf.memory().numTensors;
+    for (const name of ['sigmoid', 'leakyRelu'] as const) {
+      for (const pass of ['forward', 'backward', 'forward+backward'] as const) {
+        const c = await makeCase(name, pass, 64, 0.2);
+        const [ours, theirs] = [c.run.custom(), c.run.builtin()];
+        expect(ours.shape).toEqual([64]);
+        const [a, b] = [await ours.data(), await theirs.data()];
+        a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+        tf.dispose([ours, theirs]);
+        c.dispose();
+      }
+      const train = await makeCase(name, 'train', 200, 0.2);
+      const [l1, l2] = [train.run.custom(), train.run.builtin()];
+      // Same weights and data: the first step's losses agree.
+      expect((await l1.data())[0]).toBeCloseTo((await l2.data())[0], 5);
+      tf.dispose([l1, l2]);
+      train.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await setBackend('cpu');
+  });
+
+  test('benchBackend refuses a backend that is not active, and sweeps in order', async () => {
+    await expect(benchBackend('wasm', tiny)).rejects.toThrow(/active backend is 'cpu'/);
+    const labels: string[] = [];
+    const results = await benchBackend(
+      'cpu',
+      { activations: ['relu'], passes: ['forward', 'backward'], sizes: [10, 20], ...tiny, bandwidthGBs: 10 },
+      (p) => labels.push(`${p.done}/${p.total} ${p.label}`),
+    );
+    expect(results.map((r) => `${r.pass} ${r.size} ${r.impl}`)).toEqual([
+      'forward 10 custom', 'forward 10 builtin', 'forward 20 custom', 'forward 20 builtin',
+      'backward 10 custom', 'backward 10 builtin', 'backward 20 custom', 'backward 20 builtin',
+    ]);
+    expect(labels[0]).toBe('0/4 cpu relu forward 10');
+    expect(labels[labels.length - 1]).toBe('4/4 cpu relu backward 20');
+    for (const r of results) expect(r.leakedTensors).toBe(0);
+  });
+});
