@@ -53,17 +53,15 @@ const HARNESS_HTML = `<!doctype html>
 let bundled: Promise<Bundle> | undefined;
 
 /**
- * Bundles the test page (src/browser/page) and the demo (demo/main.ts, when present) into a
- * temporary directory, once per process.
+ * Bundles the test page (./page) and the demo's script (./demo; its markup is demo/index.html)
+ * into a temporary directory, once per process.
  */
 export function bundlePages(): Promise<Bundle> {
   bundled ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-activations-page-'));
-    const entryPoints: Record<string, string> = { page: sibling('page') };
-    const demoEntry = path.join(packageRoot, 'demo', 'main.ts');
-    if (existsSync(demoEntry)) entryPoints.demo = demoEntry;
+    const entryPoints: Record<string, string> = { page: sibling('page'), demo: sibling('demo') };
     await esbuild.build({
       entryPoints,
       bundle: true,
