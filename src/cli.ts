@@ -8,6 +8,8 @@ import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
 import { registerBrowserRunners } from './browser/bench';
+import { runCheckCommand } from './commands/check';
+import type { CheckCommandOptions } from './commands/check';
 
 /** The command line: parses flags and calls the library; no logic of its own. */
 // webgl and webgpu run in headless Chromium (started only when one of them is asked for).
@@ -38,6 +40,20 @@ program
   .option('--html <file>', 'write an HTML report with charts')
   .action(async (flags: BenchFlags) => {
     await benchCommand(flags);
+  });
+
+program
+  .command('check')
+  .description('gradient check of every activation on every backend: float64 reference, tf autodiff, finite differences, second order, conventions (exit 1 on any FAIL)')
+  .option('--backends <list>', `comma-separated backends (default: all of ${allBackends.join(', ')}; those that cannot start are named)`)
+  .option('--activations <list>', 'comma-separated activations (default: all)')
+  .option('--order <list>', '1, 2 or 1,2 (default 1,2)')
+  .option('--points <n>', 'points of the float32 sweep over [-20, 20] (default 200001)')
+  .option('--accuracy', 'also print the markdown accuracy table (forward and backward vs float64)')
+  .option('--json <file>', 'write the report as JSON')
+  .action(async (flags: CheckCommandOptions) => {
+    const { exitCode } = await runCheckCommand(flags);
+    process.exitCode = exitCode;
   });
 
 program

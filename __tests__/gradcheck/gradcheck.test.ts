@@ -1,0 +1,204 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { formatGradcheckReport, gradcheck, opFor } from '../../src';
+import type { GradcheckReport } from '../../src';
+
+/** Deterministic float32 values in [lo, hi). */
+function values(n: number, lo: number, hi: number, seed = 7): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return lo + (s / 2 ** 32) * (hi - lo);
+  });
+}
+
+/** sigmoid with a hand-written gradient rule `rule(a)`, optionally with one element's gradient shifted. */
+function sigmoidWithGrad(rule: (a: tf.Tensor) => tf.Tensor, shift?: { index: number; by: number }) {
+  return tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const a = tf.sigmoid(x);
+    save([a]);
+    return {
+      value: a,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        let g = tf.mul(dy, rule(saved[0]));
+        if (shift != null) {
+          const bump = new Float32Array(g.size);
+          bump[shift.index] = shift.by;
+          g = tf.add(g, tf.tensor(bump, g.shape));
+        }
+        return g;
+      },
+    };
+  }) as (x: tf.Tensor) => tf.Tensor;
+}
+
+const right = (a: tf.Tensor) => tf.mul(a, tf.sub(1, a));
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function failedMethods(r: GradcheckReport): string[] {
+  return r.methods.filter((m) => !m.ok).map((m) => m.method);
+}
+
+describe('gradcheck catches wrong gradients', () => {
+  it('a(1+a) for sigmoid fails, a(1-a) passes', async () => {
+    const x = tf.tensor1d(values(40, -4, 4));
+    const wrong = await gradcheck(sigmoidWithGrad((a) => tf.mul(a, tf.add(1, a))), [x]);
+    expect(wrong.ok).toBe(false);
+    expect(failedMethods(wrong)).toEqual(['jacobian', 'directional']);
+    expect(wrong.reasons.join('\n')).toMatch(/jacobian: \d+ of 1600 entries out of tolerance/);
+    const good = await gradcheck(sigmoidWithGrad(right), [x]);
+    expect(good.ok).toBe(true);
+    expect(good.reasons).toEqual([]);
+    x.dispose();
+  });
+
+  it('a sign flip fails in every method, at any size', async () => {
+    const flipped = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      const a = tf.tanh(x);
+      save([a]);
+      return { value: a, gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.neg(tf.mul(dy, tf.sub(1, tf.square(s)))) };
+    }) as (x: tf.Tensor) => tf.Tensor;
+    for (const n of [10, 500, 5000]) {
+      const x = tf.tensor1d(values(n, -3, 3));
+      const r = await gradcheck(flipped, [x], { maxElementwise: 1000 });
+      expect(r.ok).toBe(false);
+      expect(r.methods.every((m) => !m.ok)).toBe(true);
+      expect(r.methods.map((m) => m.method)).toEqual(n <= 64 ? ['jacobian', 'directional'] : n <= 1000 ? ['vjp', 'directional'] : ['directional']);
+      x.dispose();
+    }
+  });
+
+  it('a gradient off by 1e-3 on one element out of 10^4 fails, and names that element', async () => {
+    const x = tf.tensor1d(values(10000, -5, 5));
+    // Element by element (2 * 10^4 evaluations): random directions alone cannot see 1e-3 in one
+    // element under the float32 rounding of 10^4 outputs.
+    const settings = { directions: 2, maxElementwise: 10000 };
+    const r = await gradcheck(sigmoidWithGrad(right, { index: 4321, by: 1e-3 }), [x], settings);
+    expect(r.ok).toBe(false);
+    const vjp = r.methods.find((m) => m.method === 'vjp');
+    expect(vjp?.failures).toBe(2); // that element, under each of the 2 cotangents
+    expect(r.worst?.index).toBe(4321);
+    expect(r.worst?.absError).toBeGreaterThan(4e-4);
+    // The same function without the shift passes at the same size and settings.
+    const good = await gradcheck(sigmoidWithGrad(right), [x], settings);
+    expect(good.ok).toBe(true);
+    x.dispose();
+  });
+
+  it('a correct gradient at a kink passes when the kink is declared, and says what it skipped', async () => {
+    const x = tf.tensor1d([-2, -1e-3, 0, 0, 5e-4, 0.75, 3]);
+    const reluStep = tf.customGrad((v: tf.Tensor, save: tf.GradSaveFunc) => {
+      const a = tf.relu(v);
+      save([a]);
+      return { value: a, gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.step(s)) };
+    }) as (v: tf.Tensor) => tf.Tensor;
+    for (const f of [reluStep, (v: tf.Tensor) => tf.relu(v), (v: tf.Tensor) => opFor('relu')(v)]) {
+      const undeclared = await gradcheck(f, [x]);
+      expect(undeclared.ok).toBe(false); // the central difference across 0 is 0.5
+      expect(undeclared.methods[0].worst?.x).toBe(0);
+      expect(undeclared.methods[0].worst?.numeric).toBeCloseTo(0.5, 5);
+      const declared = await gradcheck(f, [x], { kinks: [0] });
+      expect(declared.ok).toBe(true);
+      expect(declared.kinks.skipped).toBe(4);
+      expect(declared.kinks.where.map((w) => w.index)).toEqual([1, 2, 3, 4]);
+      expect(declared.notes.join('\n')).toMatch(/4 input element\(s\) within one step of a kink \(0\)/);
+    }
+    // A wrong gradient elsewhere is still caught with the kink declared.
+    const wrongSlope = (v: tf.Tensor) => tf.customGrad((w: tf.Tensor) => ({ value: tf.relu(w), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.step(w, 0.5)) }))(v) as tf.Tensor;
+    expect((await gradcheck(wrongSlope, [x], { kinks: [0] })).ok).toBe(false);
+    x.dispose();
+  });
+});
+
+describe('gradcheck passes right gradients', () => {
+  it('tf built-ins, several inputs and outputs', async () => {
+    const a = tf.tensor2d(values(12, -1, 1, 3), [3, 4]);
+    const b = tf.tensor2d(values(8, -1, 1, 4), [4, 2]);
+    const x = tf.tensor1d(values(1000, -6, 6, 5));
+    const cases: [string, (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[], tf.Tensor[]][] = [
+      ['matMul', (p, q) => tf.matMul(p, q), [a, b]],
+      ['softmax . tanh, two outputs', (p) => [tf.softmax(tf.tanh(p)), tf.sum(tf.square(p), 1)], [a]],
+      ['sigmoid at 1000 points', (v) => tf.sigmoid(v), [x]],
+      ['tanh at 1000 points', (v) => tf.tanh(v), [x]],
+      ['sin, exp, log1p', (v) => tf.add(tf.sin(v), tf.log1p(tf.exp(tf.neg(tf.abs(v))))), [a]],
+    ];
+    for (const [name, f, inputs] of cases) {
+      const r = await gradcheck(f, inputs);
+      if (!r.ok) throw new Error(`${name}\n${formatGradcheckReport(r)}`);
+    }
+    tf.dispose([a, b, x]);
+  });
+
+  it('our four ops pass (kinks declared for relu and leaky relu)', async () => {
+    const x = tf.tensor1d(values(200, -8, 8, 9));
+    for (const [name, kinks] of [['sigmoid', []], ['tanh', []], ['relu', [0]], ['leakyRelu', [0]]] as const) {
+      const r = await gradcheck((v) => opFor(name)(v, 0.2), [x], { kinks: [...kinks] });
+      if (!r.ok) throw new Error(`${name}\n${formatGradcheckReport(r)}`);
+    }
+    x.dispose();
+  });
+});
+
+describe('second order (gradgradcheck)', () => {
+  const x = () => tf.tensor1d(values(50, -4, 4, 11));
+
+  it("flags tf's second derivative of x * sigmoid(x), passes ours", async () => {
+    const xs = x();
+    const tfs = await gradcheck((v) => tf.mul(v, tf.sigmoid(v)), [xs], { order: 2 });
+    expect(tfs.ok).toBe(false);
+    expect(tfs.order).toBe(2);
+    // The first order of tf's built-in is right: only the second order is wrong.
+    expect((await gradcheck((v) => tf.mul(v, tf.sigmoid(v)), [xs])).ok).toBe(true);
+    const ours = await gradcheck((v) => tf.mul(v, opFor('sigmoid')(v)), [xs], { order: 2 });
+    if (!ours.ok) throw new Error(formatGradcheckReport(ours));
+    xs.dispose();
+  });
+
+  it('passes right second derivatives, flags a wrong one', async () => {
+    const xs = x();
+    for (const f of [(v: tf.Tensor) => tf.sin(v), (v: tf.Tensor) => tf.mul(v, opFor('tanh')(v)), (v: tf.Tensor) => tf.mul(3, v)]) {
+      const r = await gradcheck(f, [xs], { order: 2 });
+      if (!r.ok) throw new Error(formatGradcheckReport(r));
+    }
+    // First derivative right (cos), its own derivative wrong (+sin instead of -sin).
+    const sinWrong2 = (v: tf.Tensor) =>
+      tf.customGrad((w: tf.Tensor) => ({
+        value: tf.sin(w),
+        gradFunc: (dy: tf.Tensor) =>
+          tf.mul(dy, tf.customGrad((u: tf.Tensor) => ({ value: tf.cos(u), gradFunc: (d2: tf.Tensor) => tf.mul(d2, tf.sin(u)) }))(w) as tf.Tensor),
+      }))(v) as tf.Tensor;
+    expect((await gradcheck(sinWrong2, [xs])).ok).toBe(true);
+    expect((await gradcheck(sinWrong2, [xs], { order: 2 })).ok).toBe(false);
+    xs.dispose();
+  });
+});
+
+describe('the report', () => {
+  it('is reproducible from its seed, plain JSON, readable, and leaks no tensors', async () => {
+    const xs = tf.tensor1d(values(100, -3, 3));
+    const f = sigmoidWithGrad((a) => tf.mul(a, tf.add(1, a)));
+    const before = tf.memory().numTensors;
+    const r1 = await gradcheck(f, [xs], { seed: 42 });
+    const r2 = await gradcheck(f, [xs], { seed: 42 });
+    await gradcheck(f, [xs], { order: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(JSON.stringify(r1)).toBe(JSON.stringify(r2));
+    expect(JSON.parse(JSON.stringify(r1))).toEqual(r1);
+    const r3 = await gradcheck(f, [xs], { seed: 43 });
+    expect(r3.methods[1].worst?.analytic).not.toBe(r1.methods[1].worst?.analytic);
+    const text = formatGradcheckReport(r1);
+    expect(text).toMatch(/^gradcheck \(order 1\): FAIL/);
+    expect(text).toMatch(/worst at input 0\[\d+\] \(x = [-\d.e]+\), cotangent \d: analytic/);
+    xs.dispose();
+  });
+
+  it('rejects inputs it cannot check, with a clear message', async () => {
+    const i = tf.tensor1d([1, 2], 'int32');
+    await expect(gradcheck((v) => tf.relu(v), [i])).rejects.toThrow(/float32/);
+    await expect(gradcheck((v) => tf.relu(v), [])).rejects.toThrow(/non-empty/);
+    i.dispose();
+  });
+});

@@ -1,0 +1,374 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { activations } from '../activations';
+import type { ActivationDefinition, ActivationName } from '../activations/types';
+import { opFor } from '../ops';
+import { seededRandom, ulpDistance } from './float32';
+import { formatGradcheckReport, gradcheck } from './gradcheck';
+import type { GradcheckReport } from './gradcheck';
+
+/*
+ * checkActivation: a verdict on one of our ops on the current backend. Uses only tfjs-core and
+ * this library (async reads, no Node APIs), so a browser page can run it on webgl or webgpu.
+ * All math comes from the definition's float64 `reference`; nothing is re-derived here.
+ */
+
+export type ActivationCheckName =
+  | 'forward'
+  | 'backward'
+  | 'autodiff'
+  | 'finite-differences'
+  | 'second-order'
+  | 'second-order-fd'
+  | 'conventions';
+
+/** Max errors against float64 over one part of the sweep. */
+export interface ErrorFigures {
+  points: number;
+  maxAbs: number;
+  /** z where the absolute error is largest. */
+  maxAbsAt: number;
+  maxUlp: number;
+  maxUlpAt: number;
+}
+
+export interface ActivationCheck {
+  check: ActivationCheckName;
+  ok: boolean;
+  /** The figures in a few words, for tables. */
+  summary: string;
+  /** Errors for |z| <= split (unsaturated) and |z| > split (forward, backward, second order). */
+  small?: ErrorFigures;
+  large?: ErrorFigures;
+  /** The gradcheck reports behind the finite-difference checks. */
+  gradchecks?: GradcheckReport[];
+  reasons: string[];
+}
+
+export interface ActivationCheckTolerances {
+  /** Forward: max ulp error for |z| <= split. Default 4. */
+  forwardUlps: number;
+  /** Forward: max absolute error anywhere. Default 1e-6. */
+  forwardAbs: number;
+  /**
+   * Backward: max absolute error anywhere. Default 1e-6. Ulp errors are reported, not gated:
+   * derivatives computed from the rounded output (a(1-a), 1-a^2) lose relative precision as a
+   * approaches +-1, by design.
+   */
+  backwardAbs: number;
+  /**
+   * Ours vs tf autodiff of the built-in: within `autodiffUlps` ulps, or within `autodiffAbs`
+   * (default 2.5e-7, two ulps of 1: 1 - a^2 and a(1 - a) cancel against 1, so two correct
+   * float32 evaluations in a different order of operations differ by about ulp(1) there).
+   */
+  autodiffUlps: number;
+  autodiffAbs: number;
+  /** Second order: absolute error allowed, times max(1, |z|). Default 2e-6. */
+  secondAbs: number;
+}
+
+export interface ActivationCheckOptions {
+  /** alpha for leaky ReLU (default: the definition's default). */
+  alpha?: number;
+  /** 1: first-order checks; 2: second-order checks. Default [1, 2]. */
+  orders?: (1 | 2)[];
+  /** Points of the evenly spaced float32 sweep over [-range, range]. Default 4001. */
+  points?: number;
+  /** Half-width of the sweep. Default 20 (sigmoid saturates in float32 near 17, tanh near 9). */
+  range?: number;
+  /** |z| <= split is the unsaturated part, reported separately. Default 8. */
+  split?: number;
+  /** Random points for the finite-difference checks, in [-fdRange, fdRange]. Default 256, 8. */
+  fdPoints?: number;
+  fdRange?: number;
+  seed?: number;
+  tolerances?: Partial<ActivationCheckTolerances>;
+}
+
+export interface ActivationCheckReport {
+  ok: boolean;
+  activation: ActivationName;
+  backend: string;
+  alpha: number;
+  orders: (1 | 2)[];
+  sweep: { points: number; range: number; split: number; extras: number[] };
+  /** Input values where the derivative jumps (found from the reference), kept away from in sampling. */
+  kinks: number[];
+  checks: ActivationCheck[];
+  /** Why it failed, check by check (empty when ok). */
+  reasons: string[];
+}
+
+const TOLERANCES: ActivationCheckTolerances = {
+  forwardUlps: 4,
+  forwardAbs: 1e-6,
+  backwardAbs: 1e-6,
+  autodiffUlps: 4,
+  autodiffAbs: 2.5e-7,
+  secondAbs: 2e-6,
+};
+
+/** Far points beyond the grid: tiny magnitudes, exp's overflow range, the float32 extremes' region. */
+const EXTRAS = [1e-30, 1e-10, 1e-5, 30, 50, 88, 100, 1e4, 1e30].flatMap((v) => [v, -v]);
+
+/**
+ * Where reference.derivative jumps: scanned on a 1/64 grid (a jump of more than 0.05 there is
+ * far beyond what a smooth g'' allows), then located by bisection. Keeps the kinks of an
+ * activation in its one definition instead of a list here.
+ */
+export function kinksOf(def: ActivationDefinition, alpha: number, range = 20): number[] {
+  const d = (z: number) => def.reference.derivative(z, alpha);
+  const kinks: number[] = [];
+  const stepSize = 1 / 64;
+  for (let z = -range; z < range; z += stepSize) {
+    let lo = z;
+    let hi = z + stepSize;
+    if (!(Math.abs(d(hi) - d(lo)) > 0.05)) continue;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (Math.abs(d(mid) - d(lo)) > 0.05) hi = mid;
+      else lo = mid;
+    }
+    const at = Math.abs(hi) < 1e-9 ? 0 : Number(hi.toPrecision(9));
+    if (!kinks.includes(at)) kinks.push(at);
+  }
+  return kinks;
+}
+
+function sweepValues(points: number, range: number): Float32Array {
+  const grid = Array.from({ length: points }, (_, i) => (points === 1 ? 0 : -range + (2 * range * i) / (points - 1)));
+  return Float32Array.from([...grid, ...EXTRAS]);
+}
+
+/** Runs f on z (inside a tidy), reads the result asynchronously, disposes it. */
+async function evaluate(z: Float32Array, f: (x: Tensor) => Tensor): Promise<Float32Array> {
+  const out = tf.tidy(() => f(tf.tensor1d(z)));
+  try {
+    return (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+}
+
+/** Equal, counting NaN as equal to NaN (and -0 to +0). */
+function same(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+class ErrorTally {
+  small: ErrorFigures = { points: 0, maxAbs: 0, maxAbsAt: 0, maxUlp: 0, maxUlpAt: 0 };
+  large: ErrorFigures = { points: 0, maxAbs: 0, maxAbsAt: 0, maxUlp: 0, maxUlpAt: 0 };
+  /** Points whose error is not finite (NaN or infinite where a number was due). */
+  bad: { z: number; got: number; want: number }[] = [];
+  /** Points that `allowed` rejects (the first few are kept for the reasons). */
+  violations = 0;
+  firstViolations: string[] = [];
+
+  constructor(
+    private readonly split: number,
+    private readonly allowed: (z: number, abs: number, ulps: number) => boolean = () => true,
+  ) {}
+
+  add(z: number, got: number, want: number): void {
+    const part = Math.abs(z) <= this.split ? this.small : this.large;
+    part.points++;
+    if (same(got, want)) return;
+    const abs = Math.abs(got - want);
+    if (!Number.isFinite(abs)) {
+      this.bad.push({ z, got, want });
+      return;
+    }
+    const ulps = ulpDistance(got, want);
+    if (!this.allowed(z, abs, ulps)) {
+      this.violations++;
+      if (this.firstViolations.length < 3) this.firstViolations.push(`z = ${z}: got ${got}, want ${want} (${fmt(abs)} abs, ${ulps} ulp)`);
+    }
+    if (abs > part.maxAbs) {
+      part.maxAbs = abs;
+      part.maxAbsAt = z;
+    }
+    if (Number.isFinite(ulps) && ulps > part.maxUlp) {
+      part.maxUlp = ulps;
+      part.maxUlpAt = z;
+    }
+  }
+}
+
+const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+
+function errorSummary(t: ErrorTally, split: number): string {
+  return `|z|<=${split}: ${fmt(t.small.maxAbs)} abs, ${fmt(t.small.maxUlp)} ulp; else: ${fmt(t.large.maxAbs)} abs, ${fmt(t.large.maxUlp)} ulp (z=${fmt(t.large.maxUlpAt)})`;
+}
+
+function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
+  const reasons = t.bad.slice(0, 3).map((b) => `${what} at z = ${b.z}: got ${b.got}, want ${b.want}`);
+  if (t.violations > 0) reasons.push(`${what}: ${t.violations} point(s) beyond ${allowed}, e.g. ${t.firstViolations.join('; ')}`);
+  return reasons;
+}
+
+/**
+ * Checks one of our ops on the current backend: forward and backward against the float64
+ * reference over a float32 sweep, our gradient against tf's autodiff of the built-in, finite
+ * differences (gradcheck), second order against reference.secondDerivative (pure and inside
+ * x * g(x), the case tf's built-ins get wrong), and the conventions (g'(0), NaN, +-Infinity).
+ */
+export async function checkActivation(name: ActivationName, options: ActivationCheckOptions = {}): Promise<ActivationCheckReport> {
+  const def = activations[name];
+  if (def == null) throw new Error(`checkActivation: unknown activation '${String(name)}'`);
+  const alpha = options.alpha ?? def.defaultAlpha;
+  const orders = options.orders ?? [1, 2];
+  const points = options.points ?? 4001;
+  const range = options.range ?? 20;
+  const split = options.split ?? 8;
+  const tol: ActivationCheckTolerances = { ...TOLERANCES, ...options.tolerances };
+  const op = (x: Tensor) => opFor(name)(x, alpha);
+  const ref = def.reference;
+  const z = sweepValues(points, range);
+  const kinks = kinksOf(def, alpha, range);
+  const checks: ActivationCheck[] = [];
+
+  // Random points for finite differences, never within two steps of a kink.
+  const random = seededRandom(options.seed ?? 1);
+  const fdRange = options.fdRange ?? 8;
+  const fdZ = new Float32Array(options.fdPoints ?? 256);
+  for (let i = 0; i < fdZ.length; ) {
+    const v = Math.fround((2 * random() - 1) * fdRange);
+    if (kinks.some((k) => Math.abs(v - k) <= 2 * 2 ** -8 * Math.max(1, Math.abs(v)))) continue;
+    fdZ[i++] = v;
+  }
+  const fdNote = kinks.length > 0 ? `; points within 2 steps of the kink(s) ${kinks.join(', ')} not sampled` : '';
+  const runGradcheck = async (f: (x: Tensor) => Tensor, order: 1 | 2): Promise<GradcheckReport> => {
+    const x = tf.tensor1d(fdZ);
+    try {
+      return await gradcheck(f, [x], { order, kinks, seed: options.seed ?? 1 });
+    } finally {
+      x.dispose();
+    }
+  };
+  const fdCheck = (check: ActivationCheckName, reports: GradcheckReport[]): ActivationCheck => {
+    const worstAbs = Math.max(...reports.flatMap((r) => r.methods.map((m) => m.maxAbsError)));
+    const worstRel = Math.max(...reports.flatMap((r) => r.methods.map((m) => m.maxRelError)));
+    return {
+      check,
+      ok: reports.every((r) => r.ok),
+      summary: `${fdZ.length} points, max ${fmt(worstAbs)} abs, ${fmt(worstRel)} rel${fdNote}`,
+      gradchecks: reports,
+      reasons: reports.flatMap((r) => (r.ok ? [] : [formatGradcheckReport(r)])),
+    };
+  };
+
+  if (orders.includes(1)) {
+    // Forward vs float64.
+    const forward = await evaluate(z, op);
+    // Within the unsaturated range at most forwardUlps; beyond it, where outputs can be huge
+    // (leaky ReLU of -1e30) or subnormal, within forwardUlps or forwardAbs.
+    const fwd = new ErrorTally(split, (v, abs, ulps) => ulps <= tol.forwardUlps || (Math.abs(v) > split && abs <= tol.forwardAbs));
+    z.forEach((v, i) => fwd.add(v, forward[i], ref.value(v, alpha)));
+    const fwdReasons = badReasons(fwd, 'g(z)', `${tol.forwardUlps} ulp (and ${tol.forwardAbs} abs for |z| > ${split})`);
+    checks.push({ check: 'forward', ok: fwdReasons.length === 0, summary: errorSummary(fwd, split), small: fwd.small, large: fwd.large, reasons: fwdReasons });
+
+    // Backward (tf.grad of our op, dy = 1) vs float64.
+    const ours = await evaluate(z, tf.grad(op));
+    const bwd = new ErrorTally(split, (_v, abs) => abs <= tol.backwardAbs);
+    z.forEach((v, i) => bwd.add(v, ours[i], ref.derivative(v, alpha)));
+    const bwdReasons = badReasons(bwd, "g'(z)", `${tol.backwardAbs} abs`);
+    checks.push({ check: 'backward', ok: bwdReasons.length === 0, summary: errorSummary(bwd, split), small: bwd.small, large: bwd.large, reasons: bwdReasons });
+
+    // Ours vs tf autodiff of the built-in.
+    const theirs = await evaluate(z, tf.grad((x: Tensor) => def.builtin(x, alpha)));
+    let maxUlp = 0;
+    let maxAbs = 0;
+    let differing = 0;
+    let firstDiff = '';
+    z.forEach((v, i) => {
+      const u = ulpDistance(ours[i], theirs[i]);
+      const a = Math.abs(ours[i] - theirs[i]);
+      if (Number.isFinite(u)) maxUlp = Math.max(maxUlp, u);
+      if (Number.isFinite(a)) maxAbs = Math.max(maxAbs, a);
+      if (!(u <= tol.autodiffUlps || a <= tol.autodiffAbs)) {
+        differing++;
+        if (firstDiff === '') firstDiff = `z = ${v}: ours ${ours[i]}, tf ${theirs[i]}`;
+      }
+    });
+    checks.push({
+      check: 'autodiff',
+      ok: differing === 0,
+      summary: `max ${fmt(maxUlp)} ulp, ${fmt(maxAbs)} abs from tf.grad(built-in)`,
+      reasons: differing === 0 ? [] : [`${differing} of ${z.length} points differ from tf (first at ${firstDiff})`],
+    });
+
+    checks.push(fdCheck('finite-differences', [await runGradcheck(op, 1)]));
+  }
+
+  if (orders.includes(2)) {
+    // Second order vs reference.secondDerivative, pure and inside x * g(x) (product rule:
+    // (x g)'' = 2 g' + x g''), the mixed case where tf's built-in sigmoid and tanh drop a term.
+    const second = await evaluate(z, tf.grad(tf.grad(op)));
+    const mixed = await evaluate(z, tf.grad(tf.grad((x: Tensor) => tf.mul(x, op(x)))));
+    const pure = new ErrorTally(split);
+    const reasons: string[] = [];
+    let worstMixed = 0;
+    z.forEach((v, i) => {
+      const want = ref.secondDerivative(v, alpha);
+      const wantMixed = 2 * ref.derivative(v, alpha) + (v === 0 ? 0 : v * want);
+      pure.add(v, second[i], want);
+      const allowed = tol.secondAbs * Math.max(1, Math.abs(v));
+      const errs = [Math.abs(second[i] - want), Math.abs(mixed[i] - wantMixed)];
+      worstMixed = Math.max(worstMixed, Number.isFinite(errs[1]) ? errs[1] : 0);
+      if (!(errs[0] <= allowed) && reasons.length < 3) reasons.push(`g''(${v}): got ${second[i]}, want ${want}`);
+      if (!(errs[1] <= allowed) && reasons.length < 3) reasons.push(`(x g)''(${v}): got ${mixed[i]}, want ${wantMixed}`);
+    });
+    reasons.push(...badReasons(pure, "g''", ''));
+    checks.push({
+      check: 'second-order',
+      ok: reasons.length === 0,
+      summary: `g'': ${fmt(Math.max(pure.small.maxAbs, pure.large.maxAbs))} abs; (x g)'': ${fmt(worstMixed)} abs`,
+      small: pure.small,
+      large: pure.large,
+      reasons,
+    });
+    checks.push(fdCheck('second-order-fd', [await runGradcheck(op, 2), await runGradcheck((x) => tf.mul(x, op(x)), 2)]));
+  }
+
+  // Conventions: g'(+-0) as the reference says (tf's convention at kinks), NaN in NaN out,
+  // +-Infinity give the limits.
+  const special = Float32Array.from([0, -0, NaN, Infinity, -Infinity]);
+  const values = await evaluate(special, op);
+  const grads = await evaluate(special, tf.grad(op));
+  const conv: string[] = [];
+  special.forEach((v, i) => {
+    const wantValue = Math.fround(ref.value(v, alpha));
+    const wantGrad = Math.fround(ref.derivative(v, alpha));
+    if (!same(values[i], wantValue)) conv.push(`g(${v}) = ${values[i]}, want ${wantValue}`);
+    if (!same(grads[i], wantGrad)) conv.push(`g'(${v}) = ${grads[i]}, want ${wantGrad}`);
+  });
+  checks.push({
+    check: 'conventions',
+    ok: conv.length === 0,
+    summary: `g'(0) = ${fmt(grads[0])}, g(NaN) = ${values[2]}, g'(NaN) = ${grads[2]}, g'(+-inf) = ${fmt(grads[3])}, ${fmt(grads[4])}`,
+    reasons: conv,
+  });
+
+  const reasons = checks.flatMap((c) => c.reasons.map((r) => `${c.check}: ${r}`));
+  return {
+    ok: checks.every((c) => c.ok),
+    activation: name,
+    backend: tf.getBackend(),
+    alpha,
+    orders: [...orders],
+    sweep: { points, range, split, extras: EXTRAS },
+    kinks,
+    checks,
+    reasons,
+  };
+}
+
+/** One activation's report as readable text. */
+export function formatActivationReport(r: ActivationCheckReport): string {
+  const lines = [`${r.activation}${activations[r.activation].hasAlpha ? ` (alpha ${r.alpha})` : ''} on ${r.backend}: ${r.ok ? 'PASS' : 'FAIL'}`];
+  for (const c of r.checks) {
+    lines.push(`  ${c.check.padEnd(18)} ${c.ok ? 'PASS' : 'FAIL'}  ${c.summary}`);
+    for (const reason of c.reasons) lines.push(...reason.split('\n').map((l) => `      ${l}`));
+  }
+  return lines.join('\n');
+}
