@@ -1,0 +1,287 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { activationNames, activations, opFor } from '../../src';
+import type { ActivationName } from '../../src';
+import { hasKernel, runBackward, runForward } from '../../src/kernels';
+import { compositeBackward } from '../../src/kernels/composite';
+import { wasmModuleText } from '../../src/kernels/wasm/source';
+import { setBackend } from '../helpers/backends';
+import { ulpDistance } from '../helpers/float32';
+
+/*
+ * The wasm SIMD kernels (src/kernels/wasm.ts) against tf's own ops on the same backend (which
+ * compute the same float32 operations, so bit-identical where the math is the same), the
+ * float64 reference, and the edge cases of running in place on tf's heap: tails, empty
+ * tensors, heap growth, non-float32 inputs, leaks.
+ */
+
+const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
+const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
+const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 1e-45, -1e-45, 3.4e38, -3.4e38];
+/** Sizes around the 8-wide main loop and the one-lane tail, and larger (1e6 below, once per op). */
+const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100, 10003];
+const LARGE = 1000000;
+
+/** Deterministic values in [lo, hi), with the special values spread over the first elements. */
+function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
+  const v = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v[i] = lo + (s / 2 ** 32) * (hi - lo);
+  }
+  for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 7) % n] = SPECIALS[i];
+  return v;
+}
+
+/** The saved tensor the op's backward reads: the output or the input, as definition.saves says. */
+function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.Tensor {
+  const def = activations[name];
+  return def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x.clone();
+}
+
+/** Element-wise equality that tells -0 from +0 and takes NaN as equal to NaN. */
+function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
+  expect(got.dtype).toBe('float32');
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  let mismatches = 0;
+  let first = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) {
+      mismatches++;
+      if (first < 0) first = i;
+    }
+  }
+  if (mismatches > 0) throw new Error(`${mismatches} mismatches, first at ${first}: ${a[first]} vs ${b[first]}`);
+}
+
+beforeAll(() => setBackend('wasm'));
+
+describe('wasm kernels are registered', () => {
+  it.each(activationNames)('%s has a wasm backward kernel', (name) => {
+    expect(hasKernel(activations[name], 'backward', 'wasm')).toBe(true);
+  });
+
+  it('forward kernels exist exactly where the definition has a wasm forward', () => {
+    for (const name of activationNames) {
+      expect(hasKernel(activations[name], 'forward', 'wasm')).toBe(activations[name].wasm?.forward != null);
+    }
+    expect(hasKernel(activations.tanh, 'forward', 'wasm')).toBe(true);
+    expect(hasKernel(activations.leakyRelu, 'forward', 'wasm')).toBe(true);
+  });
+
+  it('the generated module text imports the heap and exports the three loops', () => {
+    const text = wasmModuleText(activations.leakyRelu.wasm!);
+    expect(text).toContain('(import "env" "memory" (memory 0))');
+    for (const f of ['forward', 'backward', 'derivative']) expect(text).toContain(`(export "${f}")`);
+    expect(wasmModuleText(activations.sigmoid.wasm!)).not.toContain('(export "forward")');
+  });
+});
+
+describe.each(activationNames)('%s backward on wasm', (name) => {
+  const def = activations[name];
+
+  it.each(SIZES)('size %i: with and without dy, equals tf ops computing the same formula, bit for bit', (n) => {
+    for (const alpha of alphasOf(name)) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(n, 11 + n));
+        const dy = tf.tensor1d(values(n, 23 + n, -2, 2));
+        const s = savedFor(name, x, alpha);
+        expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
+        expectSameValues(runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha));
+      });
+    }
+  });
+
+  it(`size ${LARGE}: equals tf ops computing the same formula, bit for bit`, () => {
+    const alpha = alphasOf(name)[alphasOf(name).length - 1];
+    tf.tidy(() => {
+      const x = tf.tensor1d(values(LARGE, 41));
+      const dy = tf.tensor1d(values(LARGE, 43, -2, 2));
+      const s = savedFor(name, x, alpha);
+      expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
+    });
+  });
+
+  it('matches the float64 reference g\'(z) dy within float32 rounding, NaN for NaN', () => {
+    for (const alpha of alphasOf(name)) {
+      const n = 4099;
+      const xv = values(n, 5);
+      const dyv = values(n, 9, -2, 2);
+      tf.tidy(() => {
+        const x = tf.tensor1d(xv);
+        const s = savedFor(name, x, alpha);
+        const sv = s.dataSync();
+        const got = runBackward(def, tf.tensor1d(dyv), s, alpha).dataSync();
+        for (let i = 0; i < n; i++) {
+          const want = Math.fround(def.reference.derivativeFromSaved(sv[i], alpha) * dyv[i]);
+          if (Number.isNaN(want) || !Number.isFinite(want)) {
+            expect(got[i]).toBe(want);
+          } else {
+            // a(1 - a), 1 - a^2 and dy * d are three float32 roundings, 1 - a^2 cancels near |a| = 1;
+            // results below the smallest normal float32 round to multiples of 1.4e-45.
+            expect(Math.abs(got[i] - want)).toBeLessThanOrEqual(2e-7 * Math.abs(want) + 1.2e-7 * Math.abs(dyv[i]) + 1e-45);
+          }
+        }
+      });
+    }
+  });
+
+  it('gives the same gradient as tf\'s autodiff of its built-in (bit for bit where tf keeps NaN)', () => {
+    for (const alpha of alphasOf(name)) {
+      if (name === 'leakyRelu' && alpha <= 0) continue; // tf's own leakyRelu gradient is wrong there (it reads the sign of the output)
+      tf.tidy(() => {
+        const xv = values(10007, 3).map((v) => (Number.isNaN(v) ? 0.25 : v)); // tf's leakyRelu gradient drops NaN (documented)
+        const x = tf.tensor1d(xv);
+        const dy = tf.tensor1d(values(10007, 4, -2, 2));
+        const ours = tf.grad((t: tf.Tensor) => opFor(name)(t, alpha))(x, dy);
+        if (name === 'tanh') {
+          // Our tanh forward is an approximation within 2 ulp, so compare backward on tf's own output.
+          const y = tf.tanh(x);
+          const theirs = tf.grad((t: tf.Tensor) => tf.tanh(t))(x, dy);
+          expectSameValues(runBackward(def, dy, y, alpha), theirs);
+          expect(ours.dataSync().length).toBe(10007);
+        } else {
+          expectSameValues(ours, tf.grad((t: tf.Tensor) => def.builtin(t, alpha))(x, dy));
+        }
+      });
+    }
+  });
+});
+
+describe('leakyRelu forward on wasm', () => {
+  it.each(SIZES)('size %i: equals tf.leakyRelu on wasm bit for bit (NaN, -0, infinities included), every alpha', (n) => {
+    for (const alpha of LEAKY_ALPHAS) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(n, 31 + n));
+        expectSameValues(runForward(activations.leakyRelu, x, alpha), tf.leakyRelu(x, alpha));
+      });
+    }
+  });
+
+  it(`size ${LARGE}: equals tf.leakyRelu on wasm bit for bit`, () => {
+    tf.tidy(() => {
+      const x = tf.tensor1d(values(LARGE, 47));
+      expectSameValues(runForward(activations.leakyRelu, x, 0.2), tf.leakyRelu(x, 0.2));
+    });
+  });
+});
+
+describe('tanh forward on wasm (SIMD approximation)', () => {
+  const def = activations.tanh;
+
+  /** Every `stride`-th float32 bit pattern from +0 to 16, past where tanh rounds to 1 (9.01). */
+  function sweepTo16(stride: number): Float32Array {
+    const bits = new Uint32Array(Math.floor(0x41800000 / stride) + 1);
+    for (let i = 0; i < bits.length; i++) bits[i] = i * stride;
+    return new Float32Array(bits.buffer);
+  }
+
+  it('is within 2 ulp of the float64 reference over a dense float32 sweep of |z| <= 16', () => {
+    const z = sweepTo16(1031); // ~1.1 million values, every exponent from subnormals to 16
+    const got = tf.tidy(() => runForward(def, tf.tensor1d(z), 0).dataSync());
+    let worst = 0;
+    let worstAt = 0;
+    for (let i = 0; i < z.length; i++) {
+      const d = ulpDistance(got[i], def.reference.value(z[i], 0));
+      if (d > worst) {
+        worst = d;
+        worstAt = z[i];
+      }
+    }
+    // Report where the worst case is if this fails.
+    expect({ worst: Math.min(worst, 2), worstAt: worst > 2 ? worstAt : 'ok' }).toEqual({ worst: Math.min(worst, 2), worstAt: 'ok' });
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it('is odd: tanh(-z) is -tanh(z) bit for bit', () => {
+    const z = sweepTo16(4099);
+    const neg = z.map((v) => -v);
+    tf.tidy(() => {
+      const a = runForward(def, tf.tensor1d(z), 0);
+      expectSameValues(runForward(def, tf.tensor1d(neg), 0), tf.neg(a));
+    });
+  });
+
+  it('gives +-1 past 9.01 (where float32 tanh rounds to 1), +-0, NaN, and subnormals unchanged', () => {
+    const z = [9.02, 9.5, 10, 20, 100, 3.4e38, Infinity, -9.02, -9.5, -20, -3.4e38, -Infinity, 0, -0, NaN, 1e-45, -1e-45, 1e-40, -1e-40, 1e-20];
+    const want = [1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, 0, -0, NaN, 1e-45, -1e-45, 1e-40, -1e-40, 1e-20].map(Math.fround);
+    const got = tf.tidy(() => Array.from(runForward(def, tf.tensor1d(z), 0).dataSync()));
+    expect(got).toEqual(want);
+  });
+
+  it('matches tf.tanh on wasm within 2 ulp at the tails of the vector loop', () => {
+    for (const n of [...SIZES, LARGE]) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(n, 77 + n));
+        const ours = runForward(def, x, 0).dataSync();
+        const theirs = tf.tanh(x).dataSync();
+        let worst = 0;
+        for (let i = 0; i < n; i++) worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
+        expect(worst).toBeLessThanOrEqual(2);
+      });
+    }
+  });
+});
+
+describe('wasm kernels on tf\'s heap', () => {
+  interface WasmHeap {
+    wasm: { HEAPU8: Uint8Array };
+    numDataIds(): number;
+  }
+  const heap = (): WasmHeap => tf.backend() as unknown as WasmHeap;
+
+  it('keep working when tf\'s heap grows between calls (old and new tensors)', () => {
+    const def = activations.leakyRelu;
+    const x = tf.tensor1d(values(10001, 1));
+    const dy = tf.tensor1d(values(10001, 2, -2, 2));
+    const before = runBackward(def, dy, x, 0.2);
+    const bufferBefore = heap().wasm.HEAPU8.buffer;
+    // Allocate more than the whole current heap: the memory must grow (its buffer is replaced).
+    const big = tf.zeros([Math.ceil(bufferBefore.byteLength / 4) + (16 << 20)]);
+    expect(heap().wasm.HEAPU8.buffer).not.toBe(bufferBefore);
+    try {
+      const after = runBackward(def, dy, x, 0.2);
+      expectSameValues(after, before);
+      const x2 = tf.tensor1d(values(10001, 3));
+      expectSameValues(runForward(def, x2, 0.2), tf.leakyRelu(x2, 0.2));
+      tf.dispose([after, x2]);
+    } finally {
+      big.dispose();
+      tf.dispose([x, dy, before]);
+    }
+  });
+
+  it('take non-float32 inputs (an int32 dy) without leaking the converted copy', () => {
+    const def = activations.sigmoid;
+    const x = tf.tensor1d(values(1003, 8));
+    const s = runForward(def, x, 0);
+    const dyInt = tf.tensor1d(Int32Array.from(values(1003, 9, -50, 50).map((v) => (Number.isFinite(v) ? Math.trunc(v) : 3))), 'int32');
+    const dyFloat = tf.cast(dyInt, 'float32');
+    const tensors = tf.memory().numTensors;
+    const dataIds = heap().numDataIds();
+    const got = runBackward(def, dyInt, s, 0);
+    expect(heap().numDataIds()).toBe(dataIds + 1);
+    const want = runBackward(def, dyFloat, s, 0);
+    expectSameValues(got, want);
+    tf.dispose([got, want]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([x, s, dyInt, dyFloat]);
+  });
+
+  it.each(activationNames)('%s: forward and backward leak no tensors or heap blocks', (name) => {
+    const x = tf.tensor1d(values(1000, 12));
+    const dy = tf.tensor1d(values(1000, 13));
+    const tensors = tf.memory().numTensors;
+    const dataIds = heap().numDataIds();
+    for (const alpha of alphasOf(name)) {
+      tf.grad((t: tf.Tensor) => opFor(name)(t, alpha))(x, dy).dispose();
+      opFor(name)(x, alpha).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(heap().numDataIds()).toBe(dataIds);
+    tf.dispose([x, dy]);
+  });
+});

@@ -1,0 +1,47 @@
+/*
+ * Side-by-side timing of our cpu / wasm kernels against tf's built-ins, for kernel work
+ * (issue 7). Uses the harness's cases and interleaved timing (src/bench); the full report is
+ * `node dist/cli.js bench`. Run:
+ *   npx esbuild benchmarks/kernels.ts --bundle --platform=node --external:@tensorflow/* --outfile=build/kernels.js
+ *   node build/kernels.js <backend> <activations,...> <passes,...> <sizes,...>
+ */
+import '@tensorflow/tfjs'; // registers tf's gradients
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../src/backends';
+import type { BackendName } from '../src/backends';
+import type { ActivationName } from '../src/activations/types';
+import { measureBandwidth } from '../src/bench/bandwidth';
+import { bandwidthFraction } from '../src/bench/bytes';
+import { makeCase } from '../src/bench/cases';
+import { timePair } from '../src/bench/harness';
+import { summarize } from '../src/bench/stats';
+import type { BenchPass } from '../src/bench/types';
+
+async function main(): Promise<void> {
+  const [backend = 'wasm', acts = 'sigmoid,tanh,relu,leakyRelu', passes = 'backward', sizes = '100,10000,1000000'] = process.argv.slice(2);
+  await useBackend(backend as BackendName);
+  const bw = measureBandwidth();
+  console.log(`${backend} bandwidth ${bw.toFixed(2)} GB/s ${new Date().toISOString()}`);
+  for (const pass of passes.split(',') as BenchPass[]) {
+    for (const name of acts.split(',') as ActivationName[]) {
+      for (const size of sizes.split(',').map(Number)) {
+        const c = await makeCase(name, pass, size, 0.2);
+        const t = await timePair(c.run, { warmup: 2, budgetMs: 1500, minSamples: 7, maxSamples: 40, minSampleMs: 20 });
+        c.dispose();
+        const ours = summarize(t.samples.custom).median;
+        const theirs = summarize(t.samples.builtin).median;
+        const frac = bandwidthFraction(pass, size, ours, bw);
+        console.log(
+          [pass.padEnd(16), name.padEnd(9), String(size).padStart(8), `ours ${ours.toFixed(4)} ms`, `tf ${theirs.toFixed(4)} ms`,
+            `speedup ${(theirs / ours).toFixed(2)}x`, frac == null ? '' : `bw ${(frac * 100).toFixed(0)}%`].join('  '),
+        );
+      }
+    }
+  }
+  console.log('tensors alive', tf.memory().numTensors);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
