@@ -1,0 +1,97 @@
+/**
+ * Trains the same small MLP twice per activation on the cpu backend, once with tf's built-in
+ * activation and once with ours (fused hand-written backward), from the same initial weights,
+ * and prints epochs per second for each.
+ *
+ *   npm run example:train            (bundles this file with esbuild, then runs it with node)
+ *   npm run example:train -- --epochs 10 --rounds 3 --units 32 --samples 1024 --batch 64
+ */
+import * as os from 'os';
+import * as tf from '@tensorflow/tfjs';
+import { activationNames, layerActivation } from '../src';
+import type { ActivationName } from '../src';
+import { twoMoons } from './two-moons';
+
+const args = process.argv.slice(2);
+function flag(name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+  return v;
+}
+const EPOCHS = flag('epochs', 5); // per timed round
+const ROUNDS = flag('rounds', 3); // builtin and ours alternate, so drift in machine load hits both
+const SAMPLES = flag('samples', 1024);
+const BATCH = flag('batch', 64);
+const UNITS = flag('units', 32);
+const ALPHA = 0.2;
+
+type Kind = 'builtin' | 'ours';
+
+/** 2-units-units-1: hidden layers with tf's activation or ours, sigmoid output in both. */
+function makeModel(kind: Kind, name: ActivationName): tf.Sequential {
+  const hidden = (seed: number, inputShape?: number[]): tf.layers.Layer[] => {
+    const base = { units: UNITS, inputShape, kernelInitializer: tf.initializers.glorotUniform({ seed }) };
+    if (kind === 'ours') return [tf.layers.dense({ ...base, activation: layerActivation(name, name === 'leakyRelu' ? ALPHA : undefined) })];
+    // tf has no 'leakyRelu' activation string: its LeakyReLU layer is the built-in way.
+    if (name === 'leakyRelu') return [tf.layers.dense(base), tf.layers.leakyReLU({ alpha: ALPHA })];
+    return [tf.layers.dense({ ...base, activation: name })];
+  };
+  const model = tf.sequential({
+    layers: [...hidden(1, [2]), ...hidden(2), tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
+  return model;
+}
+
+async function fit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, epochs: number): Promise<{ seconds: number; loss: number }> {
+  const t0 = performance.now();
+  const h = await model.fit(xs, ys, { epochs, batchSize: BATCH, shuffle: false, verbose: 0 });
+  const loss = h.history.loss as number[];
+  return { seconds: (performance.now() - t0) / 1000, loss: loss[loss.length - 1] };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const { xs, ys } = twoMoons(SAMPLES, 42);
+  console.log(
+    `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, MLP 2-${UNITS}-${UNITS}-1 on two moons (${SAMPLES} samples, batch ${BATCH}), ` +
+      `${ROUNDS} rounds x ${EPOCHS} epochs each way, median epochs/s`,
+  );
+  // Timings on a shared machine move with its load: print it so readers can judge.
+  console.log(`${os.cpus().length} cpus, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log('activation   built-in ep/s   ours ep/s   speedup   loss built-in   loss ours');
+  for (const name of activationNames) {
+    const models = { builtin: makeModel('builtin', name), ours: makeModel('ours', name) };
+    models.ours.setWeights(models.builtin.getWeights());
+    const rates: Record<Kind, number[]> = { builtin: [], ours: [] };
+    const loss: Record<Kind, number> = { builtin: NaN, ours: NaN };
+    for (const kind of ['builtin', 'ours'] as const) await fit(models[kind], xs, ys, 1); // warm-up
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const kind of ['builtin', 'ours'] as const) {
+        const { seconds, loss: l } = await fit(models[kind], xs, ys, EPOCHS);
+        rates[kind].push(EPOCHS / seconds);
+        loss[kind] = l;
+      }
+    }
+    const b = median(rates.builtin);
+    const o = median(rates.ours);
+    console.log(
+      `${name.padEnd(10)} ${b.toFixed(2).padStart(15)} ${o.toFixed(2).padStart(11)} ${(o / b).toFixed(2).padStart(8)}x ` +
+        `${loss.builtin.toFixed(5).padStart(15)} ${loss.ours.toFixed(5).padStart(11)}`,
+    );
+    models.builtin.dispose();
+    models.ours.dispose();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { layers } from '@tensorflow/tfjs-layers';
+import { activations, isActivationName } from '../activations';
+import type { ActivationName } from '../activations';
+import { checkAlpha, opFor } from '../ops';
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
+type Kwargs = Parameters<layers.Layer['call']>[1];
+type Shape = Parameters<layers.Layer['computeOutputShape']>[0];
+
+export interface ActivationLayerArgs extends LayerArgs {
+  /** Which of our activations: 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu'. */
+  activation: ActivationName;
+  /** leaky ReLU's slope for x <= 0 (default 0.01); only leakyRelu takes it. */
+  alpha?: number;
+}
+
+/**
+ * A layer that applies one of our activations (fused hand-written gradient) to its input, like
+ * tf.layers.activation does with tf's. Its config carries `activation` and `alpha`, and the class
+ * is registered, so models using it save and load without customObjects.
+ */
+export class ActivationLayer extends layers.Layer {
+  static readonly className = 'TfjsActivationLayer';
+  readonly activation: ActivationName;
+  readonly alpha: number;
+
+  constructor(args: ActivationLayerArgs) {
+    super(args);
+    if (args == null || !isActivationName(args.activation)) {
+      throw new Error(
+        `activationLayer: activation must be one of ${Object.keys(activations).join(', ')}, got ${JSON.stringify(args?.activation)}`,
+      );
+    }
+    const def = activations[args.activation];
+    if (args.alpha !== undefined && !def.hasAlpha) {
+      throw new Error(`activationLayer: ${def.name} takes no alpha`);
+    }
+    this.activation = def.name;
+    this.alpha = checkAlpha(def, args.alpha, 'activationLayer');
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    this.invokeCallHook(inputs, kwargs);
+    const x = Array.isArray(inputs) ? exactlyOne(inputs) : inputs;
+    return opFor(this.activation)(x, this.alpha);
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const own: tf.serialization.ConfigDict = { activation: this.activation };
+    if (activations[this.activation].hasAlpha) own.alpha = this.alpha;
+    return { ...super.getConfig(), ...own };
+  }
+}
+// className is also the default layer name's stem, so it must be a valid tensor name (no '>').
+tf.serialization.registerClass(ActivationLayer, 'TfjsActivations');
+
+function exactlyOne(inputs: Tensor[]): Tensor {
+  if (inputs.length !== 1) throw new Error(`activationLayer: expected exactly one input tensor, got ${inputs.length}`);
+  return inputs[0];
+}
+
+/** `activationLayer({activation: 'leakyRelu', alpha: 0.2})`, like tf.layers.activation(...). */
+export function activationLayer(args: ActivationLayerArgs): ActivationLayer {
+  return new ActivationLayer(args);
+}
