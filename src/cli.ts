@@ -8,18 +8,30 @@ import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
 import { registerBrowserRunners } from './browser/bench';
+import { demoCommand } from './browser/demoCommand';
+import type { DemoFlags } from './browser/demoCommand';
 import { runCheckCommand } from './commands/check';
 import type { CheckCommandOptions } from './commands/check';
 
-/** The command line: parses flags and calls the library; no logic of its own. */
 // webgl and webgpu run in headless Chromium (started only when one of them is asked for).
 registerBrowserRunners();
 
+/** The command line: parses flags and calls the library; no logic of its own. */
 const program = new Command();
 program.name('tfjs-activations').description('Activation ops with hand-written gradients for TensorFlow.js');
 
 program
   .command('demo')
+  .description('serve the demo page on 127.0.0.1: plots of each activation and its derivative, and an in-browser benchmark on cpu, wasm, webgl, webgpu')
+  .option('--port <n>', 'port (0: any free one)', '8080')
+  .option('--screenshot <file>', 'instead of serving: render it in headless Chromium, run the in-page benchmark, save a PNG and exit')
+  .option('--sizes <list>', 'benchmark sizes for --screenshot', '1e2,1e4,1e5')
+  .action(async (flags: DemoFlags) => {
+    await demoCommand(flags);
+  });
+
+program
+  .command('demo-table')
   .description("print g(z) and g'(z) at z = -2..2 for each activation on the Node backends")
   .option('--backends <list>', 'comma-separated backends', 'cpu,wasm')
   .action(async (opts: { backends: string }) => {

@@ -86,10 +86,10 @@ export function bundlePages(): Promise<Bundle> {
 }
 
 /** Serves the bundle at '/' and tf's wasm binaries at WASM_PATH. */
-export async function servePages(): Promise<StaticServer> {
+export async function servePages(port = 0): Promise<StaticServer> {
   const { dir } = await bundlePages();
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  return serveStatic({ '/': dir, [WASM_PATH]: wasmDir });
+  return serveStatic({ '/': dir, [WASM_PATH]: wasmDir }, port);
 }
 
 export interface BrowserPage {

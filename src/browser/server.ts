@@ -22,10 +22,10 @@ const types: Record<string, string> = {
 };
 
 /**
- * Serves `mounts` ({'/': dir, '/wasm/': otherDir}); the longest matching prefix wins. Paths that
- * leave their directory are refused.
+ * Serves `mounts` ({'/': dir, '/wasm/': otherDir}) on `port` (0: any free one); the longest
+ * matching prefix wins. Paths that leave their directory are refused.
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+export async function serveStatic(mounts: Record<string, string>, port = 0): Promise<StaticServer> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
@@ -53,11 +53,11 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${address.port}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
