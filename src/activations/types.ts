@@ -40,6 +40,11 @@ export interface WasmSource {
   forward?: string;
   derivative: string;
   locals?: readonly string[];
+  /**
+   * Whether the cpu backend's forward uses `forward` too (on a scratch heap) instead of the js
+   * expression: for an expression far slower in JS (Math.tanh) whose SIMD form is as accurate.
+   */
+  cpuForward?: boolean;
 }
 
 /**

@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import { activationNames, activations } from '../../src';
+import type { ActivationName } from '../../src';
+import { hasKernel, runBackward, runForward } from '../../src/kernels';
+import { compositeBackward } from '../../src/kernels/composite';
+import { setBackend } from '../helpers/backends';
+import { ulpDistance } from '../helpers/float32';
+
+/*
+ * The cpu kernels: from 64 elements on they run the definitions' wasm SIMD bodies over a scratch
+ * heap in 16384-element chunks (src/kernels/cpu.ts); below, compiled JS loops. Sizes straddle
+ * both thresholds and the chunk edges.
+ */
+
+const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
+const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
+const CHUNK = 16384;
+const SIMD_SIZES = [64, 65, 71, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5];
+const JS_SIZES = [0, 1, 7, 63];
+const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 1e-45, 3.4e38];
+
+function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
+  const v = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v[i] = lo + (s / 2 ** 32) * (hi - lo);
+  }
+  for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 5) % n] = SPECIALS[i];
+  if (n > CHUNK) v[CHUNK] = NaN; // first element of the second chunk
+  return v;
+}
+
+function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.Tensor {
+  const def = activations[name];
+  return def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x.clone();
+}
+
+/** Element-wise Object.is equality (tells -0 from +0, NaN equals NaN), reporting the first miss. */
+function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  const miss = a.findIndex((v, i) => !Object.is(v, b[i]));
+  expect(miss < 0 ? 'all equal' : `index ${miss}: ${a[miss]} vs ${b[miss]}`).toBe('all equal');
+}
+
+beforeAll(() => setBackend('cpu'));
+
+describe.each(activationNames)('%s backward on cpu', (name) => {
+  const def = activations[name];
+
+  it('has our fused kernel', () => {
+    expect(hasKernel(def, 'backward', 'cpu')).toBe(true);
+  });
+
+  it.each(SIMD_SIZES)('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula, bit for bit', (n) => {
+    for (const alpha of alphasOf(name)) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(n, n + 3));
+        const dy = tf.tensor1d(values(n, n + 5, -2, 2));
+        const s = savedFor(name, x, alpha);
+        expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
+        expectSameValues(runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha));
+      });
+    }
+  });
+
+  it.each(JS_SIZES)('size %i (JS loop): within an ulp of the SIMD path and NaN where it is NaN', (n) => {
+    for (const alpha of alphasOf(name)) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(n, n + 3));
+        const dy = tf.tensor1d(values(n, n + 5, -2, 2));
+        const s = savedFor(name, x, alpha);
+        const got = runBackward(def, dy, s, alpha).dataSync();
+        const want = compositeBackward(def, dy, s, alpha).dataSync();
+        // The JS loop keeps a(1 - a) and 1 - a^2 in float64 (one rounding), tf's ops round each step.
+        for (let i = 0; i < n; i++) {
+          if (!Number.isFinite(want[i])) expect(got[i]).toBe(want[i]);
+          else expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1.2e-7 * Math.abs(dy.dataSync()[i]) + 2.4e-7 * Math.abs(want[i]) + 1e-45);
+        }
+      });
+    }
+  });
+
+  it('takes an int32 dy (converted in the chunk copy) and leaks no tensors', () => {
+    const n = CHUNK + 9;
+    const x = tf.tensor1d(values(n, 1));
+    const s = savedFor(name, x, alphasOf(name)[1] ?? 0);
+    const dyInt = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i % 7) - 3), 'int32');
+    const dyFloat = tf.cast(dyInt, 'float32');
+    const before = tf.memory().numTensors;
+    const a = runBackward(def, dyInt, s, 0.2);
+    const b = runBackward(def, dyFloat, s, 0.2);
+    expectSameValues(a, b);
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, s, dyInt, dyFloat]);
+  });
+});
+
+describe('tanh forward on cpu', () => {
+  it.each([...JS_SIZES, ...SIMD_SIZES])('size %i: within 1 ulp of tf.tanh (Math.tanh) with NaN, +-0, +-inf exact', (n) => {
+    tf.tidy(() => {
+      const x = tf.tensor1d(values(n, n + 11, -10, 10));
+      const ours = runForward(activations.tanh, x, 0).dataSync();
+      const theirs = tf.tanh(x).dataSync();
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        if (!Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1) expect(Object.is(ours[i], theirs[i]) || ours[i] === theirs[i]).toBe(true);
+        worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+    });
+  });
+
+  it('keeps the JS forward (one rounding, bit-identical to tf) for the activations that do not ask for SIMD', () => {
+    for (const name of activationNames.filter((a) => activations[a].wasm?.cpuForward !== true)) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(values(3 * CHUNK + 5, 99));
+        expectSameValues(runForward(activations[name], x, 0.2), activations[name].builtin(x, 0.2));
+      });
+    }
+  });
+});
