@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../src';
 
-/** mulberry32: a tiny seeded PRNG, so the data (and so the losses) are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Two interleaved half circles (scikit-learn's make_moons): n points [x, y], labels 0/1. */
+/**
+ * Two interleaved half circles (scikit-learn's make_moons): n points [x, y], labels 0/1, from the
+ * library's seeded PRNG, so the data (and so the losses) are the same on every run.
+ */
 export function twoMoons(n: number, seed: number): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const x: number[][] = [];
   const y: number[][] = [];
   for (let i = 0; i < n; i++) {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { ActivationLayer, activationLayer, activationNames, layerActivation, opFor } from '../../src';
+import { ActivationLayer, activationLayer, activationNames, layerActivation, opFor, seededRandom } from '../../src';
 import type { ActivationName, LayerActivationIdentifier } from '../../src';
 import { setBackend } from '../helpers/backends';
-import { prng, twoMoons } from '../../examples/two-moons';
+import { twoMoons } from '../../examples/two-moons';
 
 // --- data and models, deterministic -------------------------------------------------------------
 
@@ -130,7 +130,7 @@ describe('MLP 2-16-16-1 on two moons (cpu): ours in the activation field trains 
 
 describe('conv2d with ours (cpu)', () => {
   it('a conv2d + relu model trains like the built-in one and round-trips through save/load', async () => {
-    const rand = prng(9);
+    const rand = seededRandom(9);
     const n = 16;
     const images = Array.from({ length: n * 8 * 8 }, () => rand());
     const xs = tf.tensor4d(images, [n, 8, 8, 1]);
