@@ -41,8 +41,8 @@ export const leakyRelu: ActivationDefinition = {
       (f32x4.eq (local.get $s) (local.get $s)))`,
   },
   glsl: {
-    forward: 'isnan(z) ? z : (z > 0.0 ? z : alpha * z)',
-    derivative: 'isnan(s) ? NAN : (s > 0.0 ? 1.0 : alpha)',
+    forward: 'where(isnan(z), z, where(z > 0.0, z, alpha * z))',
+    derivative: 'where(isnan(s), NAN, where(s > 0.0, 1.0, alpha))',
   },
   wgsl: {
     forward: 'select(select(alpha * z, z, z > 0.0), z, isnan(z))',

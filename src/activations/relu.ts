@@ -34,8 +34,8 @@ export const relu: ActivationDefinition = {
   },
   // GPU comparisons with NaN are not reliable across drivers: test it explicitly.
   glsl: {
-    forward: 'isnan(z) ? z : max(z, 0.0)',
-    derivative: 'isnan(s) ? NAN : (s > 0.0 ? 1.0 : 0.0)',
+    forward: 'where(isnan(z), z, max(z, 0.0))',
+    derivative: 'where(isnan(s), NAN, where(s > 0.0, 1.0, 0.0))',
   },
   wgsl: {
     forward: 'select(max(z, 0.0), z, isnan(z))',

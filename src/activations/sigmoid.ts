@@ -41,8 +41,8 @@ export const sigmoid: ActivationDefinition = {
   },
   // GPU compilers may assume no NaN (SwiftShader's exp(NaN) gives 0): NaN is tested explicitly.
   glsl: {
-    forward: 'isnan(z) ? z : 1.0 / (1.0 + exp(-z))',
-    derivative: 'isnan(s) ? s : s * (1.0 - s)',
+    forward: 'where(isnan(z), z, 1.0 / (1.0 + exp(-z)))',
+    derivative: 'where(isnan(s), s, s * (1.0 - s))',
   },
   wgsl: {
     forward: 'select(1.0 / (1.0 + exp(-z)), z, isnan(z))',

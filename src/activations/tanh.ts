@@ -89,8 +89,8 @@ export const tanh: ActivationDefinition = {
   },
   // GPU forward: tf's overflow-free form (exp of a non-positive number only).
   glsl: {
-    forward: 'isnan(z) ? z : sign(z) * (1.0 - exp(-2.0 * abs(z))) / (1.0 + exp(-2.0 * abs(z)))',
-    derivative: 'isnan(s) ? s : 1.0 - s * s',
+    forward: 'where(isnan(z), z, sign(z) * (1.0 - exp(-2.0 * abs(z))) / (1.0 + exp(-2.0 * abs(z))))',
+    derivative: 'where(isnan(s), s, 1.0 - s * s)',
   },
   wgsl: {
     forward: 'select(sign(z) * (1.0 - exp(-2.0 * abs(z))) / (1.0 + exp(-2.0 * abs(z))), z, isnan(z))',

@@ -78,8 +78,21 @@ class ActivationProgram implements GpgpuProgram {
   }
 }
 
+/**
+ * The expression as a function, after `where(c, a, b)`: mix with a bool selector (GLSL ES 3.0)
+ * picks without arithmetic, so NaN and infinities pass through, and compiles without a branch;
+ * WebGL 1 has no bool mix and gets the ternary.
+ */
 function scalarFunction(variable: 'z' | 's', expression: string): string {
-  return `float activationFn(float ${variable}) { return ${expression}; }`;
+  return `
+float where(bool c, float a, float b) {
+#if __VERSION__ >= 300
+  return mix(b, a, c);
+#else
+  return c ? a : b;
+#endif
+}
+float activationFn(float ${variable}) { return ${expression}; }`;
 }
 
 /**
