@@ -113,6 +113,10 @@ describe('MLP 2-16-16-1 on two moons (cpu): ours in the activation field trains 
     const lo = await fitLosses(ours, moons.xs, moons.ys, 15);
     expect(worstRelDiff(lo, lb)).toBeLessThan(1e-4);
     expect(lo[14]).toBeLessThan(lo[0]);
+    // Training leaks nothing: more epochs leave as many tensors as before (optimizer state exists).
+    const before = tf.memory().numTensors;
+    await fitLosses(ours, moons.xs, moons.ys, 3);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('trains with fitDataset', async () => {
@@ -257,6 +261,13 @@ describe('identifiers and the layer', () => {
     expect(Array.from(viaLayer.dataSync())).toEqual(want);
     const dense = tf.layers.dense({ units: 5, useBias: false, kernelInitializer: 'identity', activation: layerActivation(name, alpha) });
     expect(Array.from((dense.apply(x) as tf.Tensor).dataSync())).toEqual(want);
+    // No leaks: only the output tensor remains after either route (weights already built).
+    for (const layer of [activationLayer({ activation: name, alpha }), dense]) {
+      (layer.apply(x) as tf.Tensor).dispose();
+      const before = tf.memory().numTensors;
+      (layer.apply(x) as tf.Tensor).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 
   it('names never clash with tf’s own, and default alpha gives the plain name', () => {
