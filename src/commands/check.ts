@@ -5,6 +5,7 @@ import { allBackends, parseBackendList } from '../backends';
 import { checkAll, formatAccuracyTable, formatCheckTable } from '../gradcheck';
 import type { BackendCheckRunner, CheckAllReport } from '../gradcheck';
 import type { BackendName } from '../backends';
+import { registerBuiltinGradients } from '../bench/node';
 
 /** Flags of `tfjs-activations check`, as commander hands them over. */
 export interface CheckCommandOptions {
@@ -42,6 +43,7 @@ export async function runCheckCommand(
 ): Promise<{ exitCode: number; report: CheckAllReport }> {
   const points = opts.points == null ? 200001 : Number(opts.points);
   if (!Number.isInteger(points) || points < 1) throw new Error(`--points must be a positive integer, got '${opts.points}'`);
+  registerBuiltinGradients(); // tf autodiff of the built-ins and gradcheck's own sums need them
   const report = await checkAll({
     backends: opts.backends == null ? allBackends : parseBackendList(opts.backends),
     activations: opts.activations == null ? activationNames : parseActivationList(opts.activations),

@@ -4,7 +4,7 @@ import { activations } from '../activations';
 import type { ActivationDefinition, ActivationName } from '../activations/types';
 import { opFor } from '../ops';
 import { seededRandom, ulpDistance } from './float32';
-import { formatGradcheckReport, gradcheck } from './gradcheck';
+import { assertGradientsRegistered, formatGradcheckReport, gradcheck } from './gradcheck';
 import type { GradcheckReport } from './gradcheck';
 
 /*
@@ -22,7 +22,7 @@ export type ActivationCheckName =
   | 'second-order-fd'
   | 'conventions';
 
-/** Max errors against float64 over one part of the sweep. */
+/** Max errors against the float64 reference (rounded to float32) over one part of the sweep. */
 export interface ErrorFigures {
   points: number;
   maxAbs: number;
@@ -172,8 +172,11 @@ class ErrorTally {
   add(z: number, got: number, want: number): void {
     const part = Math.abs(z) <= this.split ? this.small : this.large;
     part.points++;
-    if (same(got, want)) return;
-    const abs = Math.abs(got - want);
+    // Against the float64 reference rounded to float32: a correctly rounded result counts as
+    // exact (0 abs, 0 ulp), so the figures show the kernel's error, not float32's spacing.
+    const want32 = Math.fround(want);
+    if (same(got, want32)) return;
+    const abs = Math.abs(got - want32);
     if (!Number.isFinite(abs)) {
       this.bad.push({ z, got, want });
       return;
@@ -215,6 +218,7 @@ function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
 export async function checkActivation(name: ActivationName, options: ActivationCheckOptions = {}): Promise<ActivationCheckReport> {
   const def = activations[name];
   if (def == null) throw new Error(`checkActivation: unknown activation '${String(name)}'`);
+  assertGradientsRegistered('checkActivation');
   const alpha = options.alpha ?? def.defaultAlpha;
   const orders = options.orders ?? [1, 2];
   const points = options.points ?? 4001;

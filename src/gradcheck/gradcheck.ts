@@ -154,6 +154,19 @@ function vjpTensors(F: MultiFunction, xs: Tensor[], us: Tensor[]): Tensor[] {
   return tf.grads(scalarOf)(xs);
 }
 
+/**
+ * tf's gradient functions come from `@tensorflow/tfjs` (or, in a bundle,
+ * '@tensorflow/tfjs-core/dist/register_all_gradients'), not from tfjs-core's Node build: say so
+ * instead of failing later with "gradient function not found".
+ */
+export function assertGradientsRegistered(who: string): void {
+  if (tf.getGradient(tf.Multiply) == null || tf.getGradient(tf.Sigmoid) == null) {
+    throw new Error(
+      `${who}: tf's gradients are not registered; import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients' in a bundle) first`,
+    );
+  }
+}
+
 function toMulti(f: GradcheckFunction): MultiFunction {
   return (xs) => {
     const out = f(...xs);
@@ -187,7 +200,7 @@ class Tally {
 
   constructor(readonly method: GradcheckMethod) {}
 
-  add(c: Omit<GradcheckComparison, 'method' | 'absError' | 'relError'>, noise: number, s: GradcheckSettings): void {
+  add(c: Omit<GradcheckComparison, 'method' | 'absError' | 'relError' | 'tolerance'>, noise: number, s: GradcheckSettings): void {
     const absError = Math.abs(c.analytic - c.numeric);
     const scale = Math.max(Math.abs(c.analytic), Math.abs(c.numeric));
     const relError = absError === 0 ? 0 : absError / scale;
@@ -236,6 +249,7 @@ export async function gradcheck(
 ): Promise<GradcheckReport> {
   const s: GradcheckSettings = { ...DEFAULTS, ...options, kinks: [...(options.kinks ?? DEFAULTS.kinks)] };
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('gradcheck: inputs must be a non-empty array of tensors');
+  assertGradientsRegistered('gradcheck');
   for (const x of inputs) {
     if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error('gradcheck: every input must be a live Tensor');
     if (x.dtype !== 'float32') throw new Error(`gradcheck: inputs must be float32 tensors, got ${x.dtype}`);
