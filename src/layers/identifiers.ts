@@ -34,7 +34,8 @@ export function activationClassName(name: ActivationName, alpha?: number): strin
 
 /** Inverse of activationClassName for names it produces (canonical alpha spelling only). */
 function parseClassName(className: string): { name: ActivationName; alpha: number } | null {
-  const m = /^tfjsActivations>(\w+)(?:\(alpha=([^()]+)\))?$/.exec(className);
+  if (!className.startsWith(classNamePrefix)) return null;
+  const m = /^(\w+)(?:\(alpha=([^()]+)\))?$/.exec(className.slice(classNamePrefix.length));
   if (m == null || !isActivationName(m[1])) return null;
   const def = activations[m[1]];
   if (m[2] === undefined) return { name: def.name, alpha: def.defaultAlpha };
