@@ -126,4 +126,3 @@ describe.each(NODE_BACKENDS)('first-order gradients on %s', (backend) => {
     expect(Array.from(derivativeFromOutputFor('leakyRelu')([-1, 0, 2], 0.2).dataSync())).toEqual([Math.fround(0.2), Math.fround(0.2), 1]);
   });
 });
-});

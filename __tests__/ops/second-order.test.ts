@@ -78,4 +78,3 @@ describe.each(NODE_BACKENDS)('second order on %s', (backend) => {
     });
   });
   });
-});
