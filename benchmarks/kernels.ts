@@ -17,11 +17,34 @@ import { timePair } from '../src/bench/harness';
 import { summarize } from '../src/bench/stats';
 import type { BenchPass } from '../src/bench/types';
 
+/**
+ * The cpu backend's limit: every kernel (tf's and ours) returns a fresh Float32Array, whose pages
+ * the OS maps and zeroes on first write. Copying into a fresh array vs into a touched one shows
+ * what that costs, as GB/s over read + written bytes (the harness's bandwidth accounting).
+ */
+function freshOutputBound(n: number): string {
+  const src = new Float32Array(n).fill(1);
+  const touched = new Float32Array(n).fill(2);
+  const fresh: number[] = [];
+  const warm: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    let t0 = performance.now();
+    new Float32Array(n).set(src);
+    fresh.push(performance.now() - t0);
+    t0 = performance.now();
+    touched.set(src);
+    warm.push(performance.now() - t0);
+  }
+  const gbs = (ms: number[]): string => ((8 * n) / (Math.min(...ms) * 1e-3) / 1e9).toFixed(2);
+  return `copy of ${n} floats: into a fresh Float32Array ${gbs(fresh)} GB/s, into a touched one ${gbs(warm)} GB/s (best of 7)`;
+}
+
 async function main(): Promise<void> {
   const [backend = 'wasm', acts = 'sigmoid,tanh,relu,leakyRelu', passes = 'backward', sizes = '100,10000,1000000'] = process.argv.slice(2);
   await useBackend(backend as BackendName);
   const bw = measureBandwidth();
   console.log(`${backend} bandwidth ${bw.toFixed(2)} GB/s ${new Date().toISOString()}`);
+  for (const n of sizes.split(',').map(Number).filter((v) => v >= 1e6)) console.log(freshOutputBound(n));
   for (const pass of passes.split(',') as BenchPass[]) {
     for (const name of acts.split(',') as ActivationName[]) {
       for (const size of sizes.split(',').map(Number)) {

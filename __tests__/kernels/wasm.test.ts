@@ -4,6 +4,7 @@ import { activationNames, activations, opFor } from '../../src';
 import type { ActivationName } from '../../src';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
+import { kernelInstance } from '../../src/kernels/wasm/loader';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
 import { setBackend } from '../helpers/backends';
 import { ulpDistance } from '../helpers/float32';
@@ -74,7 +75,7 @@ describe('wasm kernels are registered', () => {
 
   it('the generated module text imports the heap and exports the three loops', () => {
     const text = wasmModuleText(activations.leakyRelu.wasm!);
-    expect(text).toContain('(import "env" "memory" (memory 0))');
+    expect(text).toContain('(import "env" "memory" (memory 0 65536))');
     for (const f of ['forward', 'backward', 'derivative']) expect(text).toContain(`(export "${f}")`);
     expect(wasmModuleText(activations.sigmoid.wasm!)).not.toContain('(export "forward")');
   });
@@ -283,5 +284,25 @@ describe('wasm kernels on tf\'s heap', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(heap().numDataIds()).toBe(dataIds);
     tf.dispose([x, dy]);
+  });
+});
+
+describe('kernel modules for a shared heap (tf\'s threaded wasm build)', () => {
+  it.each(activationNames)('%s: the shared-memory variant computes what the plain one does', (name) => {
+    const n = 1003;
+    const plain = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const results = [plain, shared].map((memory) => {
+      const exports = kernelInstance(name, memory);
+      if (exports == null) throw new Error(`no module for ${name}`);
+      const heap = new Float32Array(memory.buffer);
+      heap.set(values(n, 5), 0);
+      heap.set(values(n, 6, -2, 2), n);
+      exports.backward(4 * n, 0, 8 * n, n, 0.2);
+      return Array.from(heap.subarray(2 * n, 3 * n));
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0].some((v) => v !== 0)).toBe(true);
   });
 });

@@ -70,7 +70,9 @@ let scratchMemory: WebAssembly.Memory | null = null;
 /** The scratch heap (three chunk-sized streams); it never grows, so views of it stay valid. */
 function scratchHeap(): { memory: WebAssembly.Memory; heap: Float32Array } {
   if (scratchMemory == null || scratch == null) {
-    scratchMemory = new WebAssembly.Memory({ initial: Math.ceil((3 * CHUNK_BYTES) / 65536) });
+    const pages = Math.ceil((3 * CHUNK_BYTES) / 65536);
+    // A maximum is required: the kernel modules import a memory declared with one (see ./wasm/source.ts).
+    scratchMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     scratch = new Float32Array(scratchMemory.buffer, 0, 3 * CHUNK);
   }
   return { memory: scratchMemory, heap: scratch };

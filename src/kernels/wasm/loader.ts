@@ -19,16 +19,18 @@ const modules = new Map<string, WebAssembly.Module | null>();
 
 /**
  * The compiled module for an activation, or null when there is none (no wasm field) or this
- * engine cannot run it (no SIMD). Compiled once, synchronously: each module is under 4 KB, the
- * size browsers allow synchronous compiles for on the main thread.
+ * engine cannot run it (no SIMD). `shared`: the variant importing a shared memory. Compiled
+ * once, synchronously: each module is under 4 KB, the size browsers allow synchronous compiles
+ * for on the main thread.
  */
-export function kernelModule(name: string): WebAssembly.Module | null {
-  let module = modules.get(name);
+export function kernelModule(name: string, shared = false): WebAssembly.Module | null {
+  const key = shared ? `${name}.shared` : name;
+  let module = modules.get(key);
   if (module === undefined) {
-    const b64 = wasmBinaries[name];
+    const b64 = wasmBinaries[key];
     const bytes = b64 == null ? null : decodeBase64(b64);
     module = bytes != null && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(name, module);
+    modules.set(key, module);
   }
   return module;
 }
@@ -48,7 +50,8 @@ export function kernelInstance(name: string, memory: WebAssembly.Memory): Kernel
   }
   let exports = byName.get(name);
   if (exports == null) {
-    const module = kernelModule(name);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = kernelModule(name, shared);
     if (module == null) return null;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     exports = instance.exports as unknown as KernelExports;

@@ -19,6 +19,11 @@ interface Input {
   local: string;
 }
 
+/**
+ * The memory import declares a maximum (4 GiB, so any heap fits) because a shared memory, which
+ * tf's threaded wasm build has, can only be imported by a module declaring it shared with a
+ * maximum: scripts/build-wasm.js makes that variant by setting the shared bit in the binary.
+ */
 export function wasmModuleText(src: WasmSource): string {
   const funcs = [
     src.forward != null ? loopFunc('forward', { param: '$xp', local: '$z' }, src.forward, null, src) : '',
@@ -26,7 +31,7 @@ export function wasmModuleText(src: WasmSource): string {
     loopFunc('derivative', { param: '$sp', local: '$s' }, src.derivative, null, src),
   ];
   return `(module
-  (import "env" "memory" (memory 0))
+  (import "env" "memory" (memory 0 65536))
 ${funcs.filter((f) => f !== '').join('\n')}
 )
 `;
