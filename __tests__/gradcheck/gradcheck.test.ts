@@ -14,24 +14,32 @@ function values(n: number, lo: number, hi: number, seed = 7): Float32Array {
   });
 }
 
+/** A unary op with a hand-written gradient: grad(dy, x, y) gives dL/dx. */
+function withGrad(
+  forward: (x: tf.Tensor) => tf.Tensor,
+  grad: (dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor) => tf.Tensor,
+): (x: tf.Tensor) => tf.Tensor {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const y = forward(x);
+    (args[1] as tf.GradSaveFunc)([x, y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => grad(dy, saved[0], saved[1]) };
+  });
+  return (x) => f(x) as tf.Tensor;
+}
+
 /** sigmoid with a hand-written gradient rule `rule(a)`, optionally with one element's gradient shifted. */
 function sigmoidWithGrad(rule: (a: tf.Tensor) => tf.Tensor, shift?: { index: number; by: number }) {
-  return tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const a = tf.sigmoid(x);
-    save([a]);
-    return {
-      value: a,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        let g = tf.mul(dy, rule(saved[0]));
-        if (shift != null) {
-          const bump = new Float32Array(g.size);
-          bump[shift.index] = shift.by;
-          g = tf.add(g, tf.tensor(bump, g.shape));
-        }
-        return g;
-      },
-    };
-  }) as (x: tf.Tensor) => tf.Tensor;
+  return withGrad(
+    (x) => tf.sigmoid(x),
+    (dy, _x, a) => {
+      const g = tf.mul(dy, rule(a));
+      if (shift == null) return g;
+      const bump = new Float32Array(g.size);
+      bump[shift.index] = shift.by;
+      return tf.add(g, tf.tensor(bump, g.shape));
+    },
+  );
 }
 
 const right = (a: tf.Tensor) => tf.mul(a, tf.sub(1, a));
@@ -58,11 +66,7 @@ describe('gradcheck catches wrong gradients', () => {
   });
 
   it('a sign flip fails in every method, at any size', async () => {
-    const flipped = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-      const a = tf.tanh(x);
-      save([a]);
-      return { value: a, gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.neg(tf.mul(dy, tf.sub(1, tf.square(s)))) };
-    }) as (x: tf.Tensor) => tf.Tensor;
+    const flipped = withGrad((x) => tf.tanh(x), (dy, _x, a) => tf.neg(tf.mul(dy, tf.sub(1, tf.square(a)))));
     for (const n of [10, 500, 5000]) {
       const x = tf.tensor1d(values(n, -3, 3));
       const r = await gradcheck(flipped, [x], { maxElementwise: 1000 });
@@ -97,11 +101,7 @@ describe('gradcheck catches wrong gradients', () => {
 
   it('a correct gradient at a kink passes when the kink is declared, and says what it skipped', async () => {
     const x = tf.tensor1d([-2, -1e-3, 0, 0, 5e-4, 0.75, 3]);
-    const reluStep = tf.customGrad((v: tf.Tensor, save: tf.GradSaveFunc) => {
-      const a = tf.relu(v);
-      save([a]);
-      return { value: a, gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.step(s)) };
-    }) as (v: tf.Tensor) => tf.Tensor;
+    const reluStep = withGrad((v) => tf.relu(v), (dy, _v, a) => tf.mul(dy, tf.step(a)));
     for (const f of [reluStep, (v: tf.Tensor) => tf.relu(v), (v: tf.Tensor) => opFor('relu')(v)]) {
       const undeclared = await gradcheck(f, [x]);
       expect(undeclared.ok).toBe(false); // the central difference across 0 is 0.5
@@ -114,7 +114,7 @@ describe('gradcheck catches wrong gradients', () => {
       expect(declared.notes.join('\n')).toMatch(/4 input element\(s\) within one step of a kink \(0\)/);
     }
     // A wrong gradient elsewhere is still caught with the kink declared.
-    const wrongSlope = (v: tf.Tensor) => tf.customGrad((w: tf.Tensor) => ({ value: tf.relu(w), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.step(w, 0.5)) }))(v) as tf.Tensor;
+    const wrongSlope = withGrad((v) => tf.relu(v), (dy, v) => tf.mul(dy, tf.step(v, 0.5)));
     expect((await gradcheck(wrongSlope, [x], { kinks: [0] })).ok).toBe(false);
     x.dispose();
   });
@@ -171,12 +171,8 @@ describe('second order (gradgradcheck)', () => {
       if (!r.ok) throw new Error(formatGradcheckReport(r));
     }
     // First derivative right (cos), its own derivative wrong (+sin instead of -sin).
-    const sinWrong2 = (v: tf.Tensor) =>
-      tf.customGrad((w: tf.Tensor) => ({
-        value: tf.sin(w),
-        gradFunc: (dy: tf.Tensor) =>
-          tf.mul(dy, tf.customGrad((u: tf.Tensor) => ({ value: tf.cos(u), gradFunc: (d2: tf.Tensor) => tf.mul(d2, tf.sin(u)) }))(w) as tf.Tensor),
-      }))(v) as tf.Tensor;
+    const cosWrong = withGrad((u) => tf.cos(u), (d2, u) => tf.mul(d2, tf.sin(u)));
+    const sinWrong2 = withGrad((w) => tf.sin(w), (dy, w) => tf.mul(dy, cosWrong(w)));
     expect((await gradcheck(sinWrong2, [xs])).ok).toBe(true);
     expect((await gradcheck(sinWrong2, [xs], { order: 2 })).ok).toBe(false);
     xs.dispose();
