@@ -8,6 +8,7 @@ import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
 import { registerBrowserRunners } from './browser/bench';
+import { browserCheckRunners } from './browser/check';
 import { demoCommand } from './browser/demoCommand';
 import type { DemoFlags } from './browser/demoCommand';
 import { runCheckCommand } from './commands/check';
@@ -64,7 +65,7 @@ program
   .option('--accuracy', 'also print the markdown accuracy table (forward and backward vs float64)')
   .option('--json <file>', 'write the report as JSON')
   .action(async (flags: CheckCommandOptions) => {
-    const { exitCode } = await runCheckCommand(flags);
+    const { exitCode } = await runCheckCommand(flags, browserCheckRunners());
     process.exitCode = exitCode;
   });
 
@@ -73,7 +74,7 @@ program
   .description('the main job (npm start): gradient check and a quick benchmark on every backend, as report/index.html and report/report.md')
   .option('--out <dir>', 'output folder', 'report')
   .action(async (flags: ReportFlags) => {
-    await reportCommand(flags);
+    await reportCommand(flags, browserCheckRunners());
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -248,7 +248,7 @@ const checks: Record<CheckName, (def: ActivationDefinition, probe: BackendProbe)
     const before = tf.memory().numTensors;
     const x = tf.tensor1d(samplePoints());
     const op = (t: Tensor): Tensor => opFor(def.name)(t, alpha);
-    const outs = [op(x), tf.grad(op)(x), tf.grad(tf.grad(op))(x), derivativeFor(def.name)(x, alpha), op([1, 2, 3])];
+    const outs = [op(x), tf.grad(op)(x), tf.grad(tf.grad(op))(x), derivativeFor(def.name)(x, alpha), opFor(def.name)([1, 2, 3], alpha)];
     tf.dispose([x, ...outs]);
     const after = tf.memory().numTensors;
     return { ok: after === before, detail: `numTensors before ${before}, after forward, grad, grad of grad, derivative: ${after}` };

@@ -12,8 +12,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as vega from 'vega';
-import { compile } from 'vega-lite';
-import type { TopLevelSpec } from 'vega-lite';
+// vega-lite is ESM with an exports map that this tsconfig's node10 resolution cannot read; the
+// build path gives the types, and the bundler aliases it to the package (see ./runner.ts).
+import { compile } from 'vega-lite/build/index';
+import type { TopLevelSpec } from 'vega-lite/build/index';
 import { activationNames, activations } from '../activations';
 import type { ActivationName } from '../activations/types';
 import { speedupSpec } from '../bench/charts';

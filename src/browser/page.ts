@@ -11,9 +11,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { benchBackend } from '../bench/harness';
 import type { BenchOptions, BenchResult, ProgressCallback } from '../bench/types';
+import { opFor } from '../ops';
 import { runCheck } from './checks';
 import type { BackendProbe, CheckName, CheckResult } from './checks';
 import type { ActivationName } from '../activations/types';
+import { checkActivation } from '../gradcheck/activation';
+import type { ActivationCheckOptions, ActivationCheckReport } from '../gradcheck/activation';
 import { WASM_PATH } from './paths';
 
 setWasmPaths(WASM_PATH);
@@ -86,6 +89,15 @@ async function bench(backendName: string, options: Partial<BenchOptions>, onProg
   return benchBackend(backendName, options, onProgress);
 }
 
+/** The gradient check of src/gradcheck (the same code as in Node) for these activations on a backend. */
+async function gradcheck(backendName: string, names: ActivationName[], options: ActivationCheckOptions): Promise<ActivationCheckReport[]> {
+  const r = await useBackend(backendName);
+  if (!r.ok) throw new Error(`backend ${backendName} unavailable: ${r.reason}`);
+  const reports: ActivationCheckReport[] = [];
+  for (const name of names) reports.push(await checkActivation(name, options));
+  return reports;
+}
+
 /** GPU details for reports (SwiftShader or a real adapter). */
 async function gpuInfo(): Promise<Record<string, string>> {
   const info: Record<string, string> = { userAgent: navigator.userAgent };
@@ -105,10 +117,14 @@ export interface PageApi {
   useBackend: typeof useBackend;
   check: typeof check;
   bench: typeof bench;
+  gradcheck: typeof gradcheck;
   gpuInfo: typeof gpuInfo;
   numTensors(): number;
+  /** tfjs and our ops, for ad-hoc probes from the Node side. */
+  tf: typeof tf;
+  opFor: typeof opFor;
 }
 
-const api: PageApi = { useBackend, check, bench, gpuInfo, numTensors: () => tf.memory().numTensors };
+const api: PageApi = { useBackend, check, bench, gradcheck, gpuInfo, numTensors: () => tf.memory().numTensors, tf, opFor };
 (window as unknown as { tfa: PageApi }).tfa = api;
 document.title = 'tfjs-activations test page (ready)';

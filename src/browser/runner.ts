@@ -73,6 +73,8 @@ export function bundlePages(): Promise<Bundle> {
       sourcemap: false,
       logLevel: 'silent',
       define: { 'process.env.NODE_ENV': '"production"' },
+      // Type-checked imports name vega-lite's build path; its exports map only allows the root.
+      alias: { 'vega-lite/build/index': 'vega-lite' },
     });
     writeFileSync(path.join(dir, 'index.html'), HARNESS_HTML);
     const demoHtml = path.join(packageRoot, 'demo', 'index.html');
