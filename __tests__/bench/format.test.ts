@@ -48,11 +48,12 @@ describe('bench formatting', () => {
     const report: BenchReport = {
       machine: { cpu: 'test cpu', cores: 2 }, bandwidthGBs: 12.345, date: '2026-01-01T00:00:00.000Z',
       options: { activations: ['sigmoid'], passes: ['forward'], sizes: [100], alpha: 0.01, warmup: 1, budgetMs: 1, minSamples: 1, maxSamples: 1, minSampleMs: 1 },
-      results, skipped: [{ backend: 'webgl', reason: 'needs a browser' }],
+      results, skipped: [{ backend: 'webgl', reason: 'needs a browser' }], elapsedS: { cpu: 1.5, wasm: 2 },
     };
     const md = benchMarkdown(report);
     expect(md).toContain('- machine: cpu test cpu, cores 2');
     expect(md).toContain('12.3 GB/s');
+    expect(md).toContain('- time per backend: cpu 1.5 s, wasm 2 s');
     expect(md).toContain('- webgl: not run (needs a browser)');
     expect(md).toContain('### cpu\n\n| activation | pass | 1e2 | 1e4 |\n|---|---|---:|---:|\n| sigmoid | forward | 3.00x | 0.50x* |');
     expect(md).toContain('### wasm');

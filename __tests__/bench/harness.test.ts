@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setBackend } from '../helpers/backends';
 import { makeCase } from '../../src/bench/cases';
-import { benchBackend, measureCase, timePair } from '../../src/bench/harness';
+import { benchBackend, measureCase, sweepCases, timePair } from '../../src/bench/harness';
 import type { Impl } from '../../src/bench/types';
 
 const tiny = { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 0 };
@@ -40,6 +40,10 @@ describe('bench harness', () => {
     expect(t.samples.custom.length).toBeLessThan(20);
     const capped = await timePair(run, { warmup: 1, budgetMs: 1e9, minSamples: 1, maxSamples: 4, minSampleMs: 0, batch: 1 }, clock);
     expect(capped.samples.custom).toHaveLength(4);
+    // Slow runs (30 ms against a 20 ms budget): 3 samples once 4x the budget is spent, not minSamples.
+    const slow = { custom: () => ((now += 30), tf.zeros([1])), builtin: () => tf.zeros([1]) };
+    const few = await timePair(slow, { warmup: 1, budgetMs: 20, minSamples: 10, maxSamples: 1000, minSampleMs: 0, batch: 1 }, clock);
+    expect(few.samples.custom).toHaveLength(3);
   });
 
   test('the batch is calibrated so the faster side fills minSampleMs', async () => {
@@ -53,6 +57,36 @@ describe('bench harness', () => {
     expect(t.batch).toBe(10); // ceil(5 ms / 0.5 ms)
     expect(t.samples.custom).toEqual([0.5, 0.5, 0.5]); // per-run time: sample time / batch
     expect(t.samples.builtin).toEqual([2, 2, 2]);
+  });
+
+  test('the batch is resized when warm-up runs were slowed by compiles', async () => {
+    let now = 0;
+    const clock = (): number => now;
+    let calls = 0;
+    // The first run of each side takes 10 ms ("compile"), then 0.1 ms.
+    const step = (): tf.Tensor => ((now += calls++ < 2 ? 10 : 0.1), tf.zeros([1]));
+    const t = await timePair({ custom: step, builtin: step }, { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 2 }, clock);
+    expect(t.batch).toBe(20);
+    expect(t.samples.custom).toHaveLength(3);
+    t.samples.custom.forEach((v) => expect(v).toBeCloseTo(0.1, 9));
+  });
+
+  test('with profile, the last warm-up round measures memory', async () => {
+    const log: string[] = [];
+    const run = { custom: () => (log.push('c'), tf.ones([8])), builtin: () => (log.push('b'), tf.ones([4]), tf.ones([8])) };
+    const t = await timePair(run, { warmup: 2, budgetMs: 0, minSamples: 1, maxSamples: 1, minSampleMs: 0, batch: 1 }, undefined, true);
+    expect(log.join('')).toBe('cbcbcb'); // timed warm-up, profiled warm-up, one sample round
+    expect(t.memory?.custom).toEqual({ peakBytes: 32, newTensors: 1, leakedTensors: 0 });
+    // The builtin side here forgets a tensor of 4 floats: a leak, reported.
+    expect(t.memory?.builtin).toEqual({ peakBytes: 48, newTensors: 2, leakedTensors: 1 });
+  });
+
+  test('sweepCases skips train above maxTrainSize', () => {
+    expect(sweepCases({ activations: ['relu'], passes: ['forward', 'train'], sizes: [100, 1e6], maxTrainSize: 1e4 })).toEqual([
+      { activation: 'relu', pass: 'forward', size: 100 },
+      { activation: 'relu', pass: 'forward', size: 1e6 },
+      { activation: 'relu', pass: 'train', size: 100 },
+    ]);
   });
 
   test('a deliberately slowed op is reported slower (virtual clock, exact)', async () => {

@@ -162,6 +162,7 @@ export function benchMarkdown(report: BenchReport, title = 'Benchmark'): string 
   out.push(`- date: ${report.date}`);
   out.push(`- machine: ${Object.entries(report.machine).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(`- streaming bandwidth (Float32Array copy, read + write): ${report.bandwidthGBs.toFixed(1)} GB/s`);
+  out.push(`- time per backend: ${Object.entries(report.elapsedS).map(([b, t]) => `${b} ${t} s`).join(', ')}`);
   for (const s of report.skipped) out.push(`- ${s.backend}: not run (${s.reason})`);
   out.push('', speedupLegend, '');
   for (const { backend, table } of speedupTables(report.results)) out.push(`### ${backend}`, '', toMarkdown(table), '');

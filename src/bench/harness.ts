@@ -44,21 +44,31 @@ export interface PairTiming {
   /** Per-run times (ms) of each sample, in the order taken. */
   samples: Record<Impl, number[]>;
   batch: number;
+  /** One run of each side under tf.profile (when asked for; see timePair). */
+  memory?: Record<Impl, MemoryUse>;
 }
 
 type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'>;
 
+const MAX_BATCH = 10000;
+
 /**
  * Times the two sides interleaved: warm-up, then rounds of [custom sample, builtin sample] until
- * the time budget is spent (and minSamples reached) or maxSamples. A sample runs `batch` runs back
- * to back, disposing each result, and ends with one read-back of the last result (syncOn): its
- * time / batch is one sample. The batch is the same for both sides, sized from the warm-up so the
- * faster side's sample lasts minSampleMs: the read-back and timer resolution are amortised.
+ * the time budget is spent and minSamples reached, or 4x the budget is spent and 3 samples
+ * reached (slow cases), or maxSamples. A sample runs `batch` runs back to back, disposing each
+ * result, and ends with one read-back of the last result (syncOn): its time / batch is one
+ * sample. The batch is the same for both sides, sized so the faster side's sample lasts
+ * minSampleMs: the read-back and timer resolution are amortised. It is first sized from the
+ * fastest warm-up run and resized (samples discarded, up to 3 times) when a round shows samples
+ * under half of minSampleMs, since warm-up runs can be slowed by compiles and JIT.
+ * With `profile` and warmup >= 2, the last warm-up round runs each side once under tf.profile
+ * (memoryOf) instead: memory is measured on a warm run without costing extra runs.
  */
 export async function timePair(
   run: Record<Impl, () => Tensor>,
   options: TimingOptions,
   clock: Clock = defaultClock,
+  profile = false,
 ): Promise<PairTiming> {
   const sample = async (impl: Impl, batch: number): Promise<number> => {
     const t0 = clock();
@@ -72,24 +82,46 @@ export async function timePair(
     last.dispose();
     return ms / batch;
   };
+  const batchFor = (perRunMs: number): number =>
+    Math.min(MAX_BATCH, Math.max(1, Math.ceil(options.minSampleMs / Math.max(1e-6, perRunMs))));
 
+  const rounds = Math.max(1, options.warmup);
+  const profileRound = profile && rounds >= 2 ? rounds - 1 : -1;
   const single: Record<Impl, number> = { custom: Number.POSITIVE_INFINITY, builtin: Number.POSITIVE_INFINITY };
-  for (let w = 0; w < Math.max(1, options.warmup); w++) {
+  let memory: Record<Impl, MemoryUse> | undefined;
+  for (let w = 0; w < rounds; w++) {
+    if (w === profileRound) {
+      memory = { custom: await memoryOf(run.custom), builtin: await memoryOf(run.builtin) };
+      continue;
+    }
     // The fastest warm-up run of each side: one disturbed run must not shrink the batch.
     for (const impl of interleaveOrder) single[impl] = Math.min(single[impl], await sample(impl, 1));
   }
-  const fastest = Math.max(1e-6, Math.min(single.custom, single.builtin));
-  const batch = options.batch ?? Math.min(10000, Math.max(1, Math.ceil(options.minSampleMs / fastest)));
+  let batch = options.batch ?? batchFor(Math.min(single.custom, single.builtin));
 
   const samples: Record<Impl, number[]> = { custom: [], builtin: [] };
+  let resized = 0;
   const start = clock();
   for (;;) {
     for (const impl of interleaveOrder) samples[impl].push(await sample(impl, batch));
     const n = samples.custom.length;
+    const fastest = Math.min(samples.custom[n - 1], samples.builtin[n - 1]);
+    if (options.batch == null && resized < 3 && batch < MAX_BATCH && fastest * batch < options.minSampleMs / 2) {
+      batch = batchFor(fastest);
+      samples.custom.length = 0;
+      samples.builtin.length = 0;
+      resized++;
+      continue;
+    }
     if (n >= options.maxSamples) break;
-    if (n >= options.minSamples && clock() - start >= options.budgetMs) break;
+    const elapsed = clock() - start;
+    if (n >= options.minSamples && elapsed >= options.budgetMs) break;
+    // Slow cases (large tensors on a software GPU, train at 1e6): at most 4x the budget, once
+    // the median of 3 is available.
+    if (n >= Math.min(3, options.minSamples) && elapsed >= 4 * options.budgetMs) break;
   }
-  return { samples, batch };
+  if (profile && memory == null) memory = { custom: await memoryOf(run.custom), builtin: await memoryOf(run.builtin) };
+  return { samples, batch, memory };
 }
 
 export interface MemoryUse {
@@ -104,7 +136,9 @@ export async function memoryOf(fn: () => Tensor): Promise<MemoryUse> {
   const info = await tf.profile(() => fn());
   tf.dispose(info.result);
   return {
-    peakBytes: Math.max(0, info.peakBytes - before.numBytes),
+    // info.peakBytes is the largest total after a kernel; tensors made without one (tf.ones,
+    // tf.tensor) show only in the bytes alive at the end.
+    peakBytes: Math.max(0, info.peakBytes - before.numBytes, info.newBytes),
     newTensors: info.newTensors,
     leakedTensors: tf.memory().numTensors - before.numTensors,
   };
@@ -125,11 +159,11 @@ export async function measureCase(
   bandwidthGBs: number,
   clock: Clock = defaultClock,
 ): Promise<BenchResult[]> {
-  const timing = await timePair(benchCase.run, options, clock);
+  const timing = await timePair(benchCase.run, options, clock, true);
   const results: BenchResult[] = [];
   for (const impl of interleaveOrder) {
     const s = summarize(timing.samples[impl]);
-    const memory = await memoryOf(benchCase.run[impl]);
+    const memory = timing.memory?.[impl] ?? (await memoryOf(benchCase.run[impl]));
     results.push({
       ...id,
       impl,
@@ -147,11 +181,14 @@ export async function measureCase(
 }
 
 /** The cases of a sweep, in the order they run. */
-export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes'>): Omit<CaseId, 'backend'>[] {
+export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes' | 'maxTrainSize'>): Omit<CaseId, 'backend'>[] {
   const cases: Omit<CaseId, 'backend'>[] = [];
   for (const activation of options.activations) {
     for (const pass of options.passes) {
-      for (const size of options.sizes) cases.push({ activation, pass, size });
+      for (const size of options.sizes) {
+        if (pass === 'train' && size > (options.maxTrainSize ?? Number.POSITIVE_INFINITY)) continue;
+        cases.push({ activation, pass, size });
+      }
     }
   }
   return cases;

@@ -86,7 +86,9 @@ export async function runBenchmarks(run: RunOptions = {}, onProgress?: ProgressC
   const perBackend = sweepCases(options).length;
   const total = perBackend * plan.length;
   const results: BenchResult[] = [];
+  const elapsedS: Record<string, number> = {};
   for (const [i, { backend, runner }] of plan.entries()) {
+    const t0 = Date.now();
     const progress: ProgressCallback = (p) => onProgress?.({ done: i * perBackend + p.done, total, label: p.label });
     try {
       if (runner != null) {
@@ -98,7 +100,8 @@ export async function runBenchmarks(run: RunOptions = {}, onProgress?: ProgressC
     } catch (e) {
       skipped.push({ backend, reason: `failed: ${(e as Error).message}` });
     }
+    elapsedS[backend] = Math.round((Date.now() - t0) / 100) / 10;
   }
   const { bandwidthGBs: _b, batch: _batch, ...recorded } = full;
-  return { machine: machineInfo(), bandwidthGBs, date: new Date().toISOString(), options: recorded, results, skipped };
+  return { machine: machineInfo(), bandwidthGBs, date: new Date().toISOString(), options: recorded, results, skipped, elapsedS };
 }

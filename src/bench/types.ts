@@ -18,7 +18,7 @@ export interface BenchOptions {
   warmup: number;
   /** Time budget per case (both sides together), ms: sampling stops once it is spent... */
   budgetMs: number;
-  /** ...and at least this many samples per side were taken. */
+  /** ...and at least this many samples per side were taken (or 3, once 4x the budget is spent). */
   minSamples: number;
   /** Never more samples per side than this. */
   maxSamples: number;
@@ -27,6 +27,11 @@ export interface BenchOptions {
    * side's sample lasts at least this long, amortising the read-back and timer resolution.
    */
   minSampleMs: number;
+  /**
+   * The train pass runs only at sizes up to this (default: all). Its step is matMul-bound at
+   * 1e6 (about a second on cpu here), so the quick report stops it at 1e4.
+   */
+  maxTrainSize?: number;
   /** Force the batch size (tests); otherwise calibrated per case. */
   batch?: number;
   /** Streaming bandwidth of this machine in GB/s, for bandwidthFraction; measured if absent. */
@@ -83,6 +88,8 @@ export interface BenchReport {
   options: Omit<BenchOptions, 'bandwidthGBs' | 'batch'>;
   results: BenchResult[];
   skipped: SkippedBackend[];
+  /** Wall time each backend's sweep took, seconds. */
+  elapsedS: Record<string, number>;
 }
 
 export const defaultOptions: BenchOptions = {
