@@ -71,6 +71,7 @@ describe('wasm kernels are registered', () => {
     }
     expect(hasKernel(activations.tanh, 'forward', 'wasm')).toBe(true);
     expect(hasKernel(activations.leakyRelu, 'forward', 'wasm')).toBe(true);
+    expect(hasKernel(activations.relu, 'forward', 'wasm')).toBe(true);
   });
 
   it('the generated module text imports the heap and exports the three loops', () => {
@@ -166,6 +167,16 @@ describe('leakyRelu forward on wasm', () => {
     tf.tidy(() => {
       const x = tf.tensor1d(values(LARGE, 47));
       expectSameValues(runForward(activations.leakyRelu, x, 0.2), tf.leakyRelu(x, 0.2));
+    });
+  });
+});
+
+describe('relu forward on wasm', () => {
+  it.each([...SIZES, LARGE])('size %i: equals Math.max(0, z) bit for bit (NaN stays NaN, -0 gives +0)', (n) => {
+    tf.tidy(() => {
+      const xv = values(n, 53 + n);
+      const got = runForward(activations.relu, tf.tensor1d(xv), 0);
+      expectSameValues(got, tf.tensor1d(xv.map((z) => Math.max(0, z))));
     });
   });
 });
