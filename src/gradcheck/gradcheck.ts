@@ -485,7 +485,8 @@ export async function gradcheck(
 
 /** One comparison in words: where, both values, the error and the tolerance. */
 export function describeComparison(c: GradcheckComparison): string {
-  const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v));
+  const fmt = (v: number) =>
+    !Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(6)).toString();
   const where =
     c.method === 'directional'
       ? `direction ${c.direction}`
