@@ -205,3 +205,17 @@ describe('the report', () => {
     i.dispose();
   });
 });
+
+describe('nothing to compare is not a pass', () => {
+  it('fails, saying why, when every element sits at a declared kink or there are none', async () => {
+    const zeros = tf.tensor1d([0, 0, 1e-4]);
+    const r = await gradcheck((v) => tf.relu(v), [zeros], { kinks: [0] });
+    expect(r.ok).toBe(false);
+    expect(r.reasons[0]).toMatch(/nothing was compared \(every input element is within one step of a kink\)/);
+    const empty = tf.tensor1d([]);
+    const e = await gradcheck((v) => tf.sigmoid(v), [empty]);
+    expect(e.ok).toBe(false);
+    expect(e.reasons[0]).toMatch(/the inputs have no elements/);
+    tf.dispose([zeros, empty]);
+  });
+});

@@ -453,7 +453,8 @@ export async function gradcheck(
   const methods = tallies.map((t) => t.summary());
   for (const summary of methods) {
     if (summary.comparisons === 0) {
-      reasons.push(`${summary.method}: nothing was compared (every input element is within one step of a kink)`);
+      const why = n === 0 ? 'the inputs have no elements' : 'every input element is within one step of a kink';
+      reasons.push(`${summary.method}: nothing was compared (${why})`);
     } else if (summary.failures > 0 && summary.worst != null) {
       reasons.push(`${summary.method}: ${summary.failures} of ${summary.comparisons} entries out of tolerance; worst ${describeComparison(summary.worst)}`);
     }
