@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { browserBenchRunner } from '../../src/browser/bench';
 import type { DemoBenchRun } from '../../src/browser/demo';
 import { openPage } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
-import { defaultOptions } from '../../src/bench/types';
 import type { BenchOptions } from '../../src/bench/types';
 import { chromiumOrSkip } from './suite';
 
@@ -83,19 +81,4 @@ describe('demo page in Chromium', () => {
   test('no console errors on the page', () => {
     expect(browser.errors).toEqual([]);
   });
-});
-
-describe('CLI bench runner for browser backends', () => {
-  if (!chromiumOrSkip('browser bench runner tests')) return;
-
-  test('webgpu results through Chromium have the records Node backends produce', async () => {
-    const options = { ...defaultOptions, ...tiny, bandwidthGBs: 10 };
-    const results = await browserBenchRunner('webgpu', options);
-    expect(results).toHaveLength(4);
-    const keys = ['backend', 'activation', 'pass', 'size', 'impl', 'medianMs', 'p10Ms', 'p90Ms', 'samples', 'batch', 'spread', 'peakBytes', 'newTensors', 'leakedTensors', 'bandwidthFraction'];
-    for (const r of results) {
-      expect(Object.keys(r).sort()).toEqual([...keys].sort());
-      expect(r.backend).toBe('webgpu');
-    }
-  }, 120000);
 });
