@@ -164,6 +164,18 @@ describe('second order (gradgradcheck)', () => {
     xs.dispose();
   });
 
+  it("two inputs: flags tf's a * tanh(b) at second order, passes ours", async () => {
+    const a = tf.tensor1d(values(6, -2, 2, 3));
+    const b = tf.tensor1d(values(6, -2, 2, 4));
+    const tfs = await gradcheck((p, q) => tf.mul(p, tf.tanh(q)), [a, b], { order: 2 });
+    expect(tfs.ok).toBe(false);
+    // The lost term is d/db of the gradient through tanh's saved output.
+    expect(tfs.methods.find((m) => m.method === 'jacobian')?.worst?.input).toBe(1);
+    const ours = await gradcheck((p, q) => tf.mul(p, opFor('tanh')(q)), [a, b], { order: 2 });
+    if (!ours.ok) throw new Error(formatGradcheckReport(ours));
+    tf.dispose([a, b]);
+  });
+
   it('passes right second derivatives, flags a wrong one', async () => {
     const xs = x();
     for (const f of [(v: tf.Tensor) => tf.sin(v), (v: tf.Tensor) => tf.mul(v, opFor('tanh')(v)), (v: tf.Tensor) => tf.mul(3, v)]) {
