@@ -4,26 +4,13 @@ import type { DemoBenchRun } from '../../src/browser/demo';
 import { openPage } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
 import type { BenchOptions } from '../../src/bench/types';
-import { chromiumOrSkip } from './suite';
+import { chromiumOrSkip, tinyBench as tiny } from './suite';
 
 interface DemoApi {
   plot(backend: string, alpha: number): Promise<{ backend: string; maxGradError: number }>;
   runBench(options: Partial<BenchOptions>): Promise<DemoBenchRun>;
 }
 type DemoWindow = { demo: DemoApi };
-
-/** Tiny sweeps: the test checks that the benchmark completes, never its timings. */
-const tiny: Partial<BenchOptions> = {
-  activations: ['sigmoid', 'leakyRelu'],
-  passes: ['backward'],
-  sizes: [64],
-  warmup: 1,
-  budgetMs: 10,
-  minSamples: 2,
-  maxSamples: 3,
-  minSampleMs: 1,
-  bandwidthGBs: 10,
-};
 
 const outDir = path.join(__dirname, '..', '..', 'test-output');
 

@@ -2,7 +2,7 @@ import { browserBenchRunner } from '../../src/browser/bench';
 import { browserCheckRunner } from '../../src/browser/check';
 import { defaultOptions } from '../../src/bench/types';
 import type { BenchOptions } from '../../src/bench/types';
-import { chromiumOrSkip } from './suite';
+import { chromiumOrSkip, tinyBench } from './suite';
 
 /*
  * The runners behind `bench --backends webgl,webgpu`, `check --backends webgl,webgpu` and
@@ -13,18 +13,7 @@ describe('CLI runners for browser backends', () => {
   if (!chromiumOrSkip('browser runner tests')) return;
 
   test('bench on webgpu through Chromium gives the records of the Node backends', async () => {
-    const options: BenchOptions & { bandwidthGBs: number } = {
-      ...defaultOptions,
-      activations: ['sigmoid', 'relu'],
-      passes: ['backward'],
-      sizes: [64],
-      warmup: 1,
-      budgetMs: 10,
-      minSamples: 2,
-      maxSamples: 3,
-      minSampleMs: 1,
-      bandwidthGBs: 10,
-    };
+    const options: BenchOptions & { bandwidthGBs: number } = { ...defaultOptions, ...tinyBench, bandwidthGBs: 10 };
     const progress: number[] = [];
     const results = await browserBenchRunner('webgpu', options, (p) => progress.push(p.done));
     expect(results).toHaveLength(4);

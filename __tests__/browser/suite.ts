@@ -4,6 +4,20 @@ import type { CheckResult } from '../../src/browser/checks';
 import { findChromium, openPage } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
 import type { PageApi } from '../../src/browser/page';
+import type { BenchOptions } from '../../src/bench/types';
+
+/** Tiny sweeps (2 activations, backward, 64 elements): tests check that a run completes, never timings. */
+export const tinyBench: Partial<BenchOptions> = {
+  activations: ['sigmoid', 'leakyRelu'],
+  passes: ['backward'],
+  sizes: [64],
+  warmup: 1,
+  budgetMs: 10,
+  minSamples: 2,
+  maxSamples: 3,
+  minSampleMs: 1,
+  bandwidthGBs: 10,
+};
 
 /**
  * Whether browser suites can run here. Without Chromium they are skipped loudly, except under
