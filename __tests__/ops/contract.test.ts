@@ -124,9 +124,10 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
 
     const opt = tf.train.sgd(0.5);
     const first = loss().dataSync()[0];
-    for (let i = 0; i < 20; i++) tf.dispose(opt.minimize(loss, true));
+    for (let i = 0; i < 20; i++) opt.minimize(loss, true)?.dispose();
     expect(loss().dataSync()[0]).toBeLessThan(first);
-    tf.dispose([w, x, yTrue, opt]);
+    tf.dispose([w, x, yTrue]);
+    opt.dispose();
   });
 });
 
