@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DemoBenchRun } from '../../src/browser/demo';
-import { openPage } from '../../src/browser/runner';
+import { openPage, removeBundles } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
 import type { BenchOptions } from '../../src/bench/types';
 import { chromiumOrSkip, tinyBench as tiny } from './suite';
@@ -24,6 +24,7 @@ describe('demo page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await removeBundles();
   });
 
   test('plots render: four charts, each with g and g\' lines, derivative matching float64', async () => {

@@ -1,5 +1,6 @@
 import { browserBenchRunner } from '../../src/browser/bench';
 import { browserCheckRunner } from '../../src/browser/check';
+import { removeBundles } from '../../src/browser/runner';
 import { defaultOptions } from '../../src/bench/types';
 import type { BenchOptions } from '../../src/bench/types';
 import { chromiumOrSkip, tinyBench } from './suite';
@@ -11,6 +12,8 @@ import { chromiumOrSkip, tinyBench } from './suite';
  */
 describe('CLI runners for browser backends', () => {
   if (!chromiumOrSkip('browser runner tests')) return;
+
+  afterAll(() => removeBundles());
 
   test('bench on webgpu through Chromium gives the records of the Node backends', async () => {
     const options: BenchOptions & { bandwidthGBs: number } = { ...defaultOptions, ...tinyBench, bandwidthGBs: 10 };

@@ -1,7 +1,7 @@
 import { activationNames } from '../../src/activations';
 import { checkNames } from '../../src/browser/checks';
 import type { CheckResult } from '../../src/browser/checks';
-import { findChromium, openPage } from '../../src/browser/runner';
+import { findChromium, openPage, removeBundles } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
 import type { PageApi } from '../../src/browser/page';
 import type { BenchOptions } from '../../src/bench/types';
@@ -54,6 +54,7 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
 
     afterAll(async () => {
       await browser?.close();
+      await removeBundles();
     });
 
     test(`${backend} is the page's backend`, async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
@@ -61,6 +61,8 @@ export function bundlePages(): Promise<Bundle> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-activations-page-'));
+    // About 12 MB of bundles per process: removed when the process ends (or by removeBundles).
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const entryPoints: Record<string, string> = { page: sibling('page'), demo: sibling('demo') };
     await esbuild.build({
       entryPoints,
@@ -85,6 +87,14 @@ export function bundlePages(): Promise<Bundle> {
     return { dir };
   })();
   return bundled;
+}
+
+/** Deletes this process's bundles (jest's sandboxed `process` may not see the exit event). */
+export async function removeBundles(): Promise<void> {
+  if (bundled == null) return;
+  const { dir } = await bundled;
+  bundled = undefined;
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Serves the bundle at '/' and tf's wasm binaries at WASM_PATH. */
