@@ -1,7 +1,10 @@
 /*
  * Side-by-side timing of our cpu / wasm kernels against tf's built-ins, for kernel work
- * (issue 7). Uses the harness's cases and interleaved timing (src/bench); the full report is
- * `node dist/cli.js bench`. Run:
+ * (issue 7), on the harness's cases (src/bench/cases.ts); the full report is
+ * `node dist/cli.js bench`. Timing is interleaved like the harness's, with one difference: no
+ * read-back after a sample. cpu and wasm finish a kernel before returning, and the harness's
+ * one-element read-back (tf.slice) costs 50 to 140 ms on a 1e7-element wasm tensor (tf's wasm
+ * Slice copies the whole tensor out of the heap), which swamps both sides at large sizes. Run:
  *   npx esbuild benchmarks/kernels.ts --bundle --platform=node --external:@tensorflow/* --outfile=build/kernels.js
  *   node build/kernels.js <backend> <activations,...> <passes,...> <sizes,...>
  */
@@ -13,9 +16,26 @@ import type { ActivationName } from '../src/activations/types';
 import { measureBandwidth } from '../src/bench/bandwidth';
 import { bandwidthFraction } from '../src/bench/bytes';
 import { makeCase } from '../src/bench/cases';
-import { timePair } from '../src/bench/harness';
 import { summarize } from '../src/bench/stats';
-import type { BenchPass } from '../src/bench/types';
+import type { BenchPass, Impl } from '../src/bench/types';
+
+/** Interleaved samples [ours, tf's] until budgetMs is spent (at least minSamples); batch sized to minSampleMs. */
+function timeSync(run: Record<Impl, () => tf.Tensor>, budgetMs = 1500, minSamples = 9, minSampleMs = 20): Record<Impl, number[]> {
+  const once = (impl: Impl, batch: number): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) run[impl]().dispose();
+    return (performance.now() - t0) / batch;
+  };
+  let fastest = Infinity;
+  for (let w = 0; w < 3; w++) for (const impl of ['custom', 'builtin'] as const) fastest = Math.min(fastest, once(impl, 1));
+  const batch = Math.max(1, Math.ceil(minSampleMs / Math.max(fastest, 1e-4)));
+  const samples: Record<Impl, number[]> = { custom: [], builtin: [] };
+  const start = performance.now();
+  while (samples.custom.length < minSamples || (performance.now() - start < budgetMs && samples.custom.length < 200)) {
+    for (const impl of ['custom', 'builtin'] as const) samples[impl].push(once(impl, batch));
+  }
+  return samples;
+}
 
 /**
  * The cpu backend's limit: every kernel (tf's and ours) returns a fresh Float32Array, whose pages
@@ -49,10 +69,10 @@ async function main(): Promise<void> {
     for (const name of acts.split(',') as ActivationName[]) {
       for (const size of sizes.split(',').map(Number)) {
         const c = await makeCase(name, pass, size, 0.2);
-        const t = await timePair(c.run, { warmup: 2, budgetMs: 1500, minSamples: 7, maxSamples: 40, minSampleMs: 20 });
+        const t = timeSync(c.run);
         c.dispose();
-        const ours = summarize(t.samples.custom).median;
-        const theirs = summarize(t.samples.builtin).median;
+        const ours = summarize(t.custom).median;
+        const theirs = summarize(t.builtin).median;
         const frac = bandwidthFraction(pass, size, ours, bw);
         console.log(
           [pass.padEnd(16), name.padEnd(9), String(size).padStart(8), `ours ${ours.toFixed(4)} ms`, `tf ${theirs.toFixed(4)} ms`,

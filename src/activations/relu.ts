@@ -26,8 +26,8 @@ export const relu: ActivationDefinition = {
     derivative: 's > 0 ? 1 : s <= 0 ? 0 : NaN',
   },
   wasm: {
-    // wasm's f32x4.max is Math.max: NaN propagates, max(-0, 0) = +0. Same speed as tf's XNNPACK
-    // relu on large tensors; less call overhead on small ones.
+    // wasm's f32x4.max is Math.max: NaN propagates, max(-0, 0) = +0. On par with tf's XNNPACK
+    // relu (measured 0.9x to 1.1x); it keeps relu's forward and backward in one place on wasm.
     forward: '(f32x4.max (local.get $z) (v128.const f32x4 0 0 0 0))',
     // 1 where s > 0, else 0; NaN lanes (s != s) keep s.
     derivative: `(v128.bitselect
