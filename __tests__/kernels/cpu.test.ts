@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations } from '../../src';
-import type { ActivationName } from '../../src';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { setBackend } from '../helpers/backends';
 import { ulpDistance } from '../helpers/float32';
+import { alphasOf, expectSameValues, savedFor, values } from './helpers';
 
 /*
  * The cpu kernels: from 64 elements on they run the definitions' wasm SIMD bodies over a scratch
@@ -12,37 +12,15 @@ import { ulpDistance } from '../helpers/float32';
  * both thresholds and the chunk edges.
  */
 
-const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
-const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
 const CHUNK = 16384;
 const SIMD_SIZES = [64, 65, 71, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5];
 const JS_SIZES = [0, 1, 7, 63];
-const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 1e-45, 3.4e38];
 
-function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
-  for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 5) % n] = SPECIALS[i];
-  if (n > CHUNK) v[CHUNK] = NaN; // first element of the second chunk
+/** Test values, with a NaN as the first element of the second chunk too. */
+function chunkValues(n: number, seed: number, lo = -6, hi = 6): Float32Array {
+  const v = values(n, seed, lo, hi);
+  if (n > CHUNK) v[CHUNK] = NaN;
   return v;
-}
-
-function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.Tensor {
-  const def = activations[name];
-  return def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x.clone();
-}
-
-/** Element-wise Object.is equality (tells -0 from +0, NaN equals NaN), reporting the first miss. */
-function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
-  expect(got.shape).toEqual(want.shape);
-  const a = got.dataSync();
-  const b = want.dataSync();
-  const miss = a.findIndex((v, i) => !Object.is(v, b[i]));
-  expect(miss < 0 ? 'all equal' : `index ${miss}: ${a[miss]} vs ${b[miss]}`).toBe('all equal');
 }
 
 beforeAll(() => setBackend('cpu'));
@@ -57,8 +35,8 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
   it.each(SIMD_SIZES)('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula, bit for bit', (n) => {
     for (const alpha of alphasOf(name)) {
       tf.tidy(() => {
-        const x = tf.tensor1d(values(n, n + 3));
-        const dy = tf.tensor1d(values(n, n + 5, -2, 2));
+        const x = tf.tensor1d(chunkValues(n, n + 3));
+        const dy = tf.tensor1d(chunkValues(n, n + 5, -2, 2));
         const s = savedFor(name, x, alpha);
         expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
         expectSameValues(runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha));
@@ -69,8 +47,8 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
   it.each(JS_SIZES)('size %i (JS loop): within an ulp of the SIMD path and NaN where it is NaN', (n) => {
     for (const alpha of alphasOf(name)) {
       tf.tidy(() => {
-        const x = tf.tensor1d(values(n, n + 3));
-        const dy = tf.tensor1d(values(n, n + 5, -2, 2));
+        const x = tf.tensor1d(chunkValues(n, n + 3));
+        const dy = tf.tensor1d(chunkValues(n, n + 5, -2, 2));
         const s = savedFor(name, x, alpha);
         const got = runBackward(def, dy, s, alpha).dataSync();
         const want = compositeBackward(def, dy, s, alpha).dataSync();
@@ -85,7 +63,7 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
 
   it('takes an int32 dy (converted in the chunk copy) and leaks no tensors', () => {
     const n = CHUNK + 9;
-    const x = tf.tensor1d(values(n, 1));
+    const x = tf.tensor1d(chunkValues(n, 1));
     const s = savedFor(name, x, alphasOf(name)[1] ?? 0);
     const dyInt = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i % 7) - 3), 'int32');
     const dyFloat = tf.cast(dyInt, 'float32');
@@ -102,7 +80,7 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
 describe('tanh forward on cpu', () => {
   it.each([...JS_SIZES, ...SIMD_SIZES])('size %i: within 1 ulp of tf.tanh (Math.tanh) with NaN, +-0, +-inf exact', (n) => {
     tf.tidy(() => {
-      const x = tf.tensor1d(values(n, n + 11, -10, 10));
+      const x = tf.tensor1d(chunkValues(n, n + 11, -10, 10));
       const ours = runForward(activations.tanh, x, 0).dataSync();
       const theirs = tf.tanh(x).dataSync();
       let worst = 0;
@@ -117,7 +95,7 @@ describe('tanh forward on cpu', () => {
   it('keeps the JS forward (one rounding, bit-identical to tf) for the activations that do not ask for SIMD', () => {
     for (const name of activationNames.filter((a) => activations[a].wasm?.cpuForward !== true)) {
       tf.tidy(() => {
-        const x = tf.tensor1d(values(3 * CHUNK + 5, 99));
+        const x = tf.tensor1d(chunkValues(3 * CHUNK + 5, 99));
         expectSameValues(runForward(activations[name], x, 0.2), activations[name].builtin(x, 0.2));
       });
     }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { activationNames, activations, opFor } from '../../src';
-import type { ActivationName } from '../../src';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { kernelInstance } from '../../src/kernels/wasm/loader';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
 import { setBackend } from '../helpers/backends';
 import { ulpDistance } from '../helpers/float32';
+import { LEAKY_ALPHAS, alphasOf, expectSameValues, savedFor, values } from './helpers';
 
 /*
  * The wasm SIMD kernels (src/kernels/wasm.ts) against tf's own ops on the same backend (which
@@ -16,47 +16,9 @@ import { ulpDistance } from '../helpers/float32';
  * tensors, heap growth, non-float32 inputs, leaks.
  */
 
-const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
-const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
-const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 1e-45, -1e-45, 3.4e38, -3.4e38];
 /** Sizes around the 8-wide main loop and the one-lane tail, and larger (1e6 below, once per op). */
 const SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100, 10003];
 const LARGE = 1000000;
-
-/** Deterministic values in [lo, hi), with the special values spread over the first elements. */
-function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
-  const v = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
-  for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 7) % n] = SPECIALS[i];
-  return v;
-}
-
-/** The saved tensor the op's backward reads: the output or the input, as definition.saves says. */
-function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.Tensor {
-  const def = activations[name];
-  return def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x.clone();
-}
-
-/** Element-wise equality that tells -0 from +0 and takes NaN as equal to NaN. */
-function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
-  expect(got.dtype).toBe('float32');
-  expect(got.shape).toEqual(want.shape);
-  const a = got.dataSync();
-  const b = want.dataSync();
-  let mismatches = 0;
-  let first = -1;
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) {
-      mismatches++;
-      if (first < 0) first = i;
-    }
-  }
-  if (mismatches > 0) throw new Error(`${mismatches} mismatches, first at ${first}: ${a[first]} vs ${b[first]}`);
-}
 
 beforeAll(() => setBackend('wasm'));
 

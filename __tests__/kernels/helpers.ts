@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { activations } from '../../src';
+import type { ActivationName } from '../../src';
+import { runForward } from '../../src/kernels';
+
+/** Shared by the kernel tests: inputs with special values, the saved tensor, exact comparison. */
+
+export const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
+export const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
+const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 1e-45, -1e-45, 3.4e38, -3.4e38];
+
+/** Deterministic values in [lo, hi), with the special values spread over the first elements. */
+export function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
+  const v = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v[i] = lo + (s / 2 ** 32) * (hi - lo);
+  }
+  for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 7) % n] = SPECIALS[i];
+  return v;
+}
+
+/** The saved tensor the op's backward reads: the output or the input, as definition.saves says. */
+export function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.Tensor {
+  const def = activations[name];
+  return def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x.clone();
+}
+
+/** Element-wise equality that tells -0 from +0 and takes NaN as equal to NaN; names the first miss. */
+export function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
+  expect(got.dtype).toBe('float32');
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  let mismatches = 0;
+  let first = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) {
+      mismatches++;
+      if (first < 0) first = i;
+    }
+  }
+  expect(mismatches === 0 ? 'all equal' : `${mismatches} mismatches, first at ${first}: ${a[first]} vs ${b[first]}`).toBe('all equal');
+}
