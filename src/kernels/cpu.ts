@@ -122,17 +122,19 @@ export const cpuKernels: BackendKernels = {
 
   forward(def: ActivationDefinition): KernelFunc {
     const loop = compileForwardLoop(def.js);
-    const simd = def.wasm?.cpuForward === true ? simdExports(def) : null;
-    const simdForward = simd?.forward;
+    // Instantiated on first use, not at registration (the library may never run on cpu).
+    let simdForward: KernelExports['forward'] | null | undefined;
     return ({ inputs, attrs, backend }) => {
+      if (simdForward === undefined) simdForward = def.wasm?.cpuForward === true ? (simdExports(def)?.forward ?? null) : null;
+      const forward = simdForward;
       const cpu = backend as unknown as CpuBackend;
       const x = inputs.x as TensorInfo;
       const n = util.sizeFromShape(x.shape);
       const out = new Float32Array(n);
       const alpha = (attrs as ActivationAttrs).alpha;
       const xv = valuesOf(cpu, x);
-      if (simdForward != null && n >= SIMD_MIN && isTyped(xv)) {
-        runChunked([xv], out, n, (m, o) => simdForward(0, o, m, alpha));
+      if (forward != null && n >= SIMD_MIN && isTyped(xv)) {
+        runChunked([xv], out, n, (m, o) => forward(0, o, m, alpha));
       } else {
         loop(xv, out, n, alpha);
       }
@@ -143,8 +145,10 @@ export const cpuKernels: BackendKernels = {
   backward(def: ActivationDefinition): KernelFunc {
     const withDy = compileBackwardLoop(def.js);
     const alone = compileDerivativeLoop(def.js);
-    const simd = simdExports(def);
+    let simd: KernelExports | null | undefined; // instantiated on first use, as above
     return ({ inputs, attrs, backend }) => {
+      if (simd === undefined) simd = simdExports(def);
+      const kernels = simd;
       const cpu = backend as unknown as CpuBackend;
       const s = inputs.s as TensorInfo;
       const dy = inputs.dy as TensorInfo | undefined;
@@ -153,9 +157,9 @@ export const cpuKernels: BackendKernels = {
       const alpha = (attrs as ActivationAttrs).alpha;
       const sv = valuesOf(cpu, s);
       const dyv = dy == null ? null : valuesOf(cpu, dy);
-      if (simd != null && n >= SIMD_MIN && isTyped(sv) && (dyv == null || isTyped(dyv))) {
-        if (dyv == null) runChunked([sv], out, n, (m, o) => simd.derivative(0, o, m, alpha));
-        else runChunked([dyv, sv], out, n, (m, o) => simd.backward(0, CHUNK_BYTES, o, m, alpha));
+      if (kernels != null && n >= SIMD_MIN && isTyped(sv) && (dyv == null || isTyped(dyv))) {
+        if (dyv == null) runChunked([sv], out, n, (m, o) => kernels.derivative(0, o, m, alpha));
+        else runChunked([dyv, sv], out, n, (m, o) => kernels.backward(0, CHUNK_BYTES, o, m, alpha));
       } else if (dyv != null) {
         withDy(dyv, sv, out, n, alpha);
       } else {
