@@ -14,19 +14,20 @@ const resultKeys = ['backend', 'activation', 'pass', 'size', 'impl', 'medianMs',
 
 describe('bench orchestration and outputs', () => {
   let report: BenchReport;
-  let runnerCalls: { backend: string; bandwidthGBs: number }[];
+  let runnerCalls: { backend: string; bandwidthGBs: number; sizes: number[] }[];
 
   beforeAll(async () => {
     runnerCalls = [];
     // Stands in for the browser runner: returns a fixed pair of results.
     const fakeRunner: BackendRunner = async (backend, options) => {
-      runnerCalls.push({ backend, bandwidthGBs: options.bandwidthGBs });
+      runnerCalls.push({ backend, bandwidthGBs: options.bandwidthGBs, sizes: options.sizes });
       const r = { backend, activation: 'tanh', pass: 'forward', size: 16, medianMs: 1, p10Ms: 1, p90Ms: 1, samples: 2, batch: 1, spread: 0, peakBytes: 64, newTensors: 1, leakedTensors: 0, bandwidthFraction: 0.1 } as const;
       return [{ ...r, impl: 'custom' }, { ...r, impl: 'builtin', medianMs: 2, p10Ms: 2, p90Ms: 2 }];
     };
     report = await runBenchmarks({
       backends: ['cpu', 'webgl', 'webgpu'],
       runners: { webgpu: fakeRunner },
+      overrides: { webgpu: { sizes: [32, 64] } },
       activations: ['tanh'],
       sizes: [16],
       ...tiny,
@@ -54,8 +55,8 @@ describe('bench orchestration and outputs', () => {
     expect((cpu as unknown as BenchResult[]).every((r) => r.leakedTensors === 0)).toBe(true);
   });
 
-  test('a runner serves a browser backend with this run\'s bandwidth; a backend with none is skipped with the reason', () => {
-    expect(runnerCalls).toEqual([{ backend: 'webgpu', bandwidthGBs: report.bandwidthGBs }]);
+  test('a runner serves a browser backend with this run\'s bandwidth and its overrides; a backend with none is skipped with the reason', () => {
+    expect(runnerCalls).toEqual([{ backend: 'webgpu', bandwidthGBs: report.bandwidthGBs, sizes: [32, 64] }]);
     expect(report.results.filter((r) => r.backend === 'webgpu')).toHaveLength(2);
     expect(report.skipped).toEqual([{ backend: 'webgl', reason: expect.stringMatching(/browser/) }]);
   });

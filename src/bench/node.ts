@@ -60,11 +60,13 @@ export interface RunOptions extends Partial<BenchOptions> {
   backends?: BackendName[];
   /** Backend name -> runner; overrides registered runners and the in-process Node path. */
   runners?: Record<string, BackendRunner>;
+  /** Backend name -> options that differ for that backend (e.g. a smaller sweep in the browser). */
+  overrides?: Record<string, Partial<BenchOptions>>;
 }
 
 /** Runs the sweep on every requested backend that can run here; reports why the others did not. */
 export async function runBenchmarks(run: RunOptions = {}, onProgress?: ProgressCallback): Promise<BenchReport> {
-  const { backends = allBackends, runners = {}, ...partial } = run;
+  const { backends = allBackends, runners = {}, overrides = {}, ...partial } = run;
   const options: BenchOptions = { ...defaultOptions, ...partial };
   registerBuiltinGradients();
   const bandwidthGBs = options.bandwidthGBs ?? measureBandwidth();
@@ -83,19 +85,23 @@ export async function runBenchmarks(run: RunOptions = {}, onProgress?: ProgressC
     else skipped.push({ backend, reason: status.reason ?? 'unavailable' });
   }
 
-  const perBackend = sweepCases(options).length;
-  const total = perBackend * plan.length;
+  const optionsFor = (backend: string): BenchOptions & { bandwidthGBs: number } => ({ ...full, ...overrides[backend], bandwidthGBs });
+  const counts = plan.map(({ backend }) => sweepCases(optionsFor(backend)).length);
+  const total = counts.reduce((a, b) => a + b, 0);
   const results: BenchResult[] = [];
   const elapsedS: Record<string, number> = {};
+  let offset = 0;
   for (const [i, { backend, runner }] of plan.entries()) {
     const t0 = Date.now();
-    const progress: ProgressCallback = (p) => onProgress?.({ done: i * perBackend + p.done, total, label: p.label });
+    const before = offset;
+    const progress: ProgressCallback = (p) => onProgress?.({ done: before + p.done, total, label: p.label });
+    offset += counts[i];
     try {
       if (runner != null) {
-        results.push(...(await runner(backend, full, progress)));
+        results.push(...(await runner(backend, optionsFor(backend), progress)));
       } else {
         await useBackend(backend);
-        results.push(...(await benchBackend(backend, full, progress)));
+        results.push(...(await benchBackend(backend, optionsFor(backend), progress)));
       }
     } catch (e) {
       skipped.push({ backend, reason: `failed: ${(e as Error).message}` });

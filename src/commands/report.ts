@@ -8,11 +8,18 @@ import { registerBuiltinGradients } from '../bench/node';
 import { benchMarkdown, escapeHtml, summaryText } from '../bench/format';
 import { benchSections, htmlPage } from '../bench/html';
 import type { HtmlSection } from '../bench/html';
-import { quickOptions } from '../bench/types';
+import { allPasses, quickOptions } from '../bench/types';
+import type { BenchOptions } from '../bench/types';
 import { runWithProgress } from './bench';
 
 /** The report's train pass stops at 1e4: its 1e6 step is matMul-bound and would take minutes here. */
 const REPORT_MAX_TRAIN_SIZE = 1e4;
+/**
+ * In the browser (SwiftShader here: a software GPU, and every new shape compiles new shaders)
+ * the report leaves out train, so `npm start` stays under 5 minutes on 2 cores;
+ * `bench --backends webgl,webgpu` runs it.
+ */
+const BROWSER_REPORT: Partial<BenchOptions> = { passes: allPasses.filter((p) => p !== 'train') };
 
 export interface ReportFlags {
   out: string;
@@ -32,9 +39,16 @@ export async function reportCommand(
   registerBuiltinGradients(); // the gradient check compares with tf's autodiff too
   const check = await checkAll({ runners: checkRunners });
   const checkText = formatCheckTable(check);
+  const checked = Date.now();
   console.log(`Gradient check\n${checkText}\n`);
 
-  const report = await runWithProgress({ backends: allBackends, ...quickOptions, maxTrainSize: REPORT_MAX_TRAIN_SIZE });
+  const report = await runWithProgress({
+    backends: allBackends,
+    ...quickOptions,
+    maxTrainSize: REPORT_MAX_TRAIN_SIZE,
+    overrides: { webgl: BROWSER_REPORT, webgpu: BROWSER_REPORT },
+  });
+  const benched = Date.now();
   const summary = summaryText(report);
   console.log(`Benchmark (quick: ${quickOptions.budgetMs} ms per case)\n${summary}\n`);
 
@@ -45,5 +59,10 @@ export async function reportCommand(
   fs.writeFileSync(htmlFile, htmlPage('tfjs-activations report', sections));
   fs.writeFileSync(mdFile, `# tfjs-activations report\n\n## Gradient check\n\n\`\`\`\n${checkText}\n\`\`\`\n\n${benchMarkdown(report, 'Benchmark (quick)')}`);
   fs.writeFileSync(path.join(flags.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`Report: ${path.resolve(htmlFile)} (and ${mdFile}, bench.json) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const s = (from: number, to: number): string => `${((to - from) / 1000).toFixed(0)} s`;
+  const done = Date.now();
+  console.log(
+    `Report: ${path.resolve(htmlFile)} (and ${mdFile}, bench.json) in ${s(started, done)}` +
+      ` (gradient check ${s(started, checked)}, benchmark ${s(checked, benched)}, charts and files ${s(benched, done)})`,
+  );
 }
