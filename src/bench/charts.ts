@@ -9,6 +9,11 @@ import type { BenchResult } from './types';
  */
 
 const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** The distinct values of a field in the order they first appear. */
+function inOrder(values: readonly { activation: string; pass: string }[], field: 'activation' | 'pass'): string[] {
+  return [...new Set(values.map((v) => v[field]))];
+}
 const implLabel = { custom: 'ours', builtin: 'tf built-in' } as const;
 
 /** Median time vs size, ours and tf's, one panel per activation (columns) and pass (rows). */
@@ -21,9 +26,9 @@ export function timeVsSizeSpec(results: readonly BenchResult[], backend: string)
     title: `${backend}: median time per run vs size (bars: p10-p90)`,
     data: { values },
     facet: {
-      // sort: null keeps the sweep's order (activations as listed, passes forward..train).
-      row: { field: 'pass', type: 'nominal', title: null, sort: null },
-      column: { field: 'activation', type: 'nominal', title: null, sort: null },
+      // The sweep's order (activations as listed, passes forward..train), not alphabetical.
+      row: { field: 'pass', type: 'nominal', title: null, sort: inOrder(values, 'pass') },
+      column: { field: 'activation', type: 'nominal', title: null, sort: inOrder(values, 'activation') },
     },
     spec: {
       width: 150,
@@ -60,9 +65,9 @@ export function speedupSpec(results: readonly BenchResult[]): TopLevelSpec {
     title: 'speedup = tf built-in / ours (above 1: ours faster)',
     data: { values },
     facet: {
-      // sort: null keeps the sweep's order (activations as listed, passes forward..train).
-      row: { field: 'pass', type: 'nominal', title: null, sort: null },
-      column: { field: 'activation', type: 'nominal', title: null, sort: null },
+      // The sweep's order (activations as listed, passes forward..train), not alphabetical.
+      row: { field: 'pass', type: 'nominal', title: null, sort: inOrder(values, 'pass') },
+      column: { field: 'activation', type: 'nominal', title: null, sort: inOrder(values, 'activation') },
     },
     spec: {
       width: 150,

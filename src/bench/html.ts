@@ -14,6 +14,7 @@ export async function benchSections(report: BenchReport): Promise<HtmlSection[]>
     `date: ${report.date}`,
     `machine: ${Object.entries(report.machine).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `streaming bandwidth (Float32Array copy, read + write): ${report.bandwidthGBs.toFixed(1)} GB/s`,
+    `time per backend: ${Object.entries(report.elapsedS).map(([b, t]) => `${b} ${t} s`).join(', ')}`,
     ...report.skipped.map((s) => `${s.backend}: not run (${s.reason})`),
   ];
   const sections: HtmlSection[] = [

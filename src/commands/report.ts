@@ -53,7 +53,10 @@ export async function reportCommand(
   console.log(`Benchmark (quick: ${quickOptions.budgetMs} ms per case)\n${summary}\n`);
 
   fs.mkdirSync(flags.out, { recursive: true });
-  const sections: HtmlSection[] = [{ title: 'Gradient check', html: `<pre>${escapeHtml(checkText)}</pre>` }, ...(await benchSections(report))];
+  // The verdict up front; the full table (one row per check) folded, so the benchmark stays in view.
+  const verdict = checkText.trim().split('\n').pop() ?? '';
+  const checkHtml = `<p><strong>${escapeHtml(verdict)}</strong></p><details><summary>every check</summary><pre>${escapeHtml(checkText)}</pre></details>`;
+  const sections: HtmlSection[] = [{ title: 'Gradient check', html: checkHtml }, ...(await benchSections(report))];
   const htmlFile = path.join(flags.out, 'index.html');
   const mdFile = path.join(flags.out, 'report.md');
   fs.writeFileSync(htmlFile, htmlPage('tfjs-activations report', sections));
