@@ -10,7 +10,7 @@ import { benchSections, htmlPage } from '../bench/html';
 import { runBenchmarks } from '../bench/node';
 import type { RunOptions } from '../bench/node';
 import { allPasses, quickOptions } from '../bench/types';
-import type { BenchOptions, BenchPass, BenchReport, ProgressCallback } from '../bench/types';
+import type { BenchPass, BenchReport, ProgressCallback } from '../bench/types';
 
 /** The flags of `tfjs-activations bench`, as commander gives them. */
 export interface BenchFlags {
@@ -106,4 +106,3 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   console.log(summaryText(report));
 }
 
-export type { BenchOptions };
