@@ -27,11 +27,19 @@ const defaultClock: Clock = () => performance.now();
 export const interleaveOrder: readonly Impl[] = ['custom', 'builtin'];
 
 /**
- * Waits until the backend has computed `t` by reading back one element of it. webgl and webgpu
- * only enqueue work and execute it in order, so when this element arrives everything queued
- * before it is done; on cpu and wasm the work is already done and this costs next to nothing.
+ * Backends whose kernels have finished when the op returns: nothing to wait for. A read-back
+ * there is pure cost, and on wasm a large one: tf's wasm slice copies the whole tensor out of
+ * the heap (5 ms at 1e6, 38 ms at 1e7 here, more than the op being timed).
+ */
+const SYNCHRONOUS_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/**
+ * Waits until the backend has computed `t`. webgl and webgpu only enqueue work and execute it in
+ * order, so reading back one element of t waits for everything queued before it; on cpu, wasm
+ * and tensorflow the work is already done and this returns at once.
  */
 export async function syncOn(t: Tensor): Promise<void> {
+  if (SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return;
   const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, Math.min(1, t.size)));
   try {
     await one.data();
