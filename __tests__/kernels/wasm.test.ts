@@ -33,7 +33,6 @@ describe('wasm kernels are registered', () => {
     }
     expect(hasKernel(activations.tanh, 'forward', 'wasm')).toBe(true);
     expect(hasKernel(activations.leakyRelu, 'forward', 'wasm')).toBe(true);
-    expect(hasKernel(activations.relu, 'forward', 'wasm')).toBe(true);
   });
 
   it('the generated module text imports the heap and exports the three loops', () => {
