@@ -22,6 +22,7 @@ export const leakyRelu: ActivationDefinition = {
     derivativeFromSaved: (s, alpha) => (Number.isNaN(s) ? NaN : s > 0 ? 1 : alpha),
   },
   builtin: (x, alpha) => tf.leakyRelu(x, alpha),
+  tfKernel: { name: 'LeakyRelu', attrs: (alpha) => ({ alpha }) },
   compositeDerivative: (s, alpha) => tf.step(s, alpha),
   js: {
     // tf's cpu kernel: z < 0 ? alpha * z : z (NaN and -0 pass through).

@@ -19,6 +19,7 @@ export const relu: ActivationDefinition = {
     derivativeFromSaved: (s) => (Number.isNaN(s) ? NaN : s > 0 ? 1 : 0),
   },
   builtin: (x) => tf.relu(x),
+  tfKernel: { name: 'Relu', attrs: () => ({}) },
   compositeDerivative: (s) => tf.step(s, 0),
   js: {
     // tf's cpu kernel is Math.max(0, z): -0 -> +0, NaN -> NaN.

@@ -28,6 +28,7 @@ export const sigmoid: ActivationDefinition = {
     derivativeFromSaved: (a) => a * (1 - a),
   },
   builtin: (x) => tf.sigmoid(x),
+  tfKernel: { name: 'Sigmoid', attrs: () => ({}) },
   compositeDerivative: (a) => tf.mul(a, tf.sub(1, a)),
   js: {
     // Same expression as tf's cpu kernel, so forward is bit-identical there.

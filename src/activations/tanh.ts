@@ -74,6 +74,7 @@ export const tanh: ActivationDefinition = {
     derivativeFromSaved: (a) => 1 - a * a,
   },
   builtin: (x) => tf.tanh(x),
+  tfKernel: { name: 'Tanh', attrs: () => ({}) },
   compositeDerivative: (a) => tf.sub(1, tf.square(a)),
   js: {
     forward: 'Math.tanh(z)',

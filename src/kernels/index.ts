@@ -41,18 +41,56 @@ export function hasKernel(def: ActivationDefinition, pass: Pass, backendName = t
   return tf.getKernel(kernelName(def, pass), backendName) != null;
 }
 
-export function runForward(def: ActivationDefinition, x: Tensor, alpha: number): Tensor {
-  if (x.dtype === 'float32' && hasKernel(def, 'forward')) {
-    return tf.engine().runKernel(kernelName(def, 'forward'), { x }, attrs(alpha)) as Tensor;
+/**
+ * What runs an activation on one backend: our kernels' names (null where we have none) and
+ * whether tf's own forward kernel is registered there. Kernels register when a backend's package
+ * is imported (ours at our import, for every backend name), before any op can run on it, so the
+ * answer for a backend name never changes: it is looked up once, keeping the per-call cost of
+ * the op down where it shows (1e2 elements).
+ */
+interface Route {
+  forward: string | null;
+  backward: string | null;
+  tfForward: boolean;
+}
+
+const routes = new Map<ActivationDefinition, Map<string, Route>>();
+
+function routeFor(def: ActivationDefinition, backendName: string): Route {
+  let byBackend = routes.get(def);
+  if (byBackend == null) routes.set(def, (byBackend = new Map()));
+  let route = byBackend.get(backendName);
+  if (route == null) {
+    const ours = (pass: Pass) => (tf.getKernel(kernelName(def, pass), backendName) != null ? kernelName(def, pass) : null);
+    route = {
+      forward: ours('forward'),
+      backward: ours('backward'),
+      tfForward: tf.getKernel(def.tfKernel.name, backendName) != null,
+    };
+    byBackend.set(backendName, route);
   }
+  return route;
+}
+
+/**
+ * g(x): our kernel where the backend has one (float32 input), else tf's own kernel run directly
+ * (the same result as def.builtin without tf's op wrapper), else tf's op.
+ */
+export function runForward(def: ActivationDefinition, x: Tensor, alpha: number): Tensor {
+  const route = routeFor(def, tf.getBackend());
+  if (route.forward != null && x.dtype === 'float32') {
+    return tf.engine().runKernel(route.forward, { x }, attrs(alpha)) as Tensor;
+  }
+  if (route.tfForward) return tf.engine().runKernel(def.tfKernel.name, { x }, def.tfKernel.attrs(alpha)) as Tensor;
   return compositeForward(def, x, alpha);
 }
 
 /** dy * g'(from s), or g'(from s) when dy is null, fused where the backend has our kernel. */
 export function runBackward(def: ActivationDefinition, dy: Tensor | null, s: Tensor, alpha: number): Tensor {
-  if (hasKernel(def, 'backward')) {
+  const route = routeFor(def, tf.getBackend());
+  if (route.backward != null) {
     const inputs: NamedTensorMap = dy == null ? { s } : { dy, s };
-    return tf.engine().runKernel(kernelName(def, 'backward'), inputs, attrs(alpha)) as Tensor;
+    return tf.engine().runKernel(route.backward, inputs, attrs(alpha)) as Tensor;
   }
   return compositeBackward(def, dy, s, alpha);
 }
