@@ -16,6 +16,15 @@ function inOrder(values: readonly { activation: string; pass: string }[], field:
 }
 const implLabel = { custom: 'ours', builtin: 'tf built-in' } as const;
 
+/** One panel per pass (rows) and activation (columns), in the sweep's order, not alphabetical. */
+function sweepFacet(values: readonly { pass: string; activation: string }[]) {
+  return {
+    row: { field: 'pass', type: 'nominal' as const, title: null, sort: inOrder(values, 'pass') },
+    column: { field: 'activation', type: 'nominal' as const, title: null, sort: inOrder(values, 'activation') },
+  };
+}
+const PANEL = { width: 150, height: 110 };
+
 /** Median time vs size, ours and tf's, one panel per activation (columns) and pass (rows). */
 export function timeVsSizeSpec(results: readonly BenchResult[], backend: string): TopLevelSpec {
   const values = results
@@ -25,14 +34,9 @@ export function timeVsSizeSpec(results: readonly BenchResult[], backend: string)
     $schema: schema,
     title: `${backend}: median time per run vs size (bars: p10-p90)`,
     data: { values },
-    facet: {
-      // The sweep's order (activations as listed, passes forward..train), not alphabetical.
-      row: { field: 'pass', type: 'nominal', title: null, sort: inOrder(values, 'pass') },
-      column: { field: 'activation', type: 'nominal', title: null, sort: inOrder(values, 'activation') },
-    },
+    facet: sweepFacet(values),
     spec: {
-      width: 150,
-      height: 110,
+      ...PANEL,
       encoding: {
         x: { field: 'size', type: 'quantitative', scale: { type: 'log' }, axis: { format: '.0e', tickCount: 4 }, title: 'elements' },
         color: { field: 'impl', type: 'nominal', title: null },
@@ -64,14 +68,9 @@ export function speedupSpec(results: readonly BenchResult[]): TopLevelSpec {
     $schema: schema,
     title: 'speedup = tf built-in / ours (above 1: ours faster)',
     data: { values },
-    facet: {
-      // The sweep's order (activations as listed, passes forward..train), not alphabetical.
-      row: { field: 'pass', type: 'nominal', title: null, sort: inOrder(values, 'pass') },
-      column: { field: 'activation', type: 'nominal', title: null, sort: inOrder(values, 'activation') },
-    },
+    facet: sweepFacet(values),
     spec: {
-      width: 150,
-      height: 110,
+      ...PANEL,
       layer: [
         {
           mark: 'bar',
