@@ -1,4 +1,5 @@
 import type { ActivationName } from '../activations/types';
+import { activationNames } from '../activations';
 
 /** What one benchmark case times (see README "Benchmarks" and src/bench/cases.ts). */
 export type BenchPass = 'forward' | 'backward' | 'forward+backward' | 'train';
@@ -93,7 +94,7 @@ export interface BenchReport {
 }
 
 export const defaultOptions: BenchOptions = {
-  activations: ['sigmoid', 'tanh', 'relu', 'leakyRelu'],
+  activations: activationNames,
   passes: allPasses,
   sizes: [1e2, 1e4, 1e6],
   alpha: 0.01,
