@@ -36,9 +36,9 @@ export function registerActivationKernels(def: ActivationDefinition): void {
   }
 }
 
-/** Whether the active backend has our fused kernel for this pass (else: composite). */
+/** Whether the backend (default: the active one) has our fused kernel for this pass (else: composite). */
 export function hasKernel(def: ActivationDefinition, pass: Pass, backendName = tf.getBackend()): boolean {
-  return tf.getKernel(kernelName(def, pass), backendName) != null;
+  return routeFor(def, backendName)[pass] != null;
 }
 
 /**
@@ -61,7 +61,10 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
   if (byBackend == null) routes.set(def, (byBackend = new Map()));
   let route = byBackend.get(backendName);
   if (route == null) {
-    const ours = (pass: Pass) => (tf.getKernel(kernelName(def, pass), backendName) != null ? kernelName(def, pass) : null);
+    const ours = (pass: Pass) => {
+      const name = kernelName(def, pass);
+      return tf.getKernel(name, backendName) != null ? name : null;
+    };
     route = {
       forward: ours('forward'),
       backward: ours('backward'),
