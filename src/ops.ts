@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { activations } from './activations';
+import { activationNames, activations } from './activations';
 import type { ActivationDefinition, ActivationName } from './activations/types';
 import { registerActivationKernels, runBackward, runForward } from './kernels';
 
@@ -203,26 +203,14 @@ export function opFor(name: ActivationName): ActivationOp {
   return ops[name];
 }
 
-const ops: Record<ActivationName, ActivationOp> = {
-  sigmoid: makeActivationOp(activations.sigmoid),
-  tanh: makeActivationOp(activations.tanh),
-  relu: makeActivationOp(activations.relu),
-  leakyRelu: makeActivationOp(activations.leakyRelu),
-};
+/** One entry per registered activation, so a new definition needs no edit here. */
+function byName<T>(make: (def: ActivationDefinition) => T): Record<ActivationName, T> {
+  return Object.fromEntries(activationNames.map((name) => [name, make(activations[name])])) as Record<ActivationName, T>;
+}
 
-const derivatives: Record<ActivationName, ActivationOp> = {
-  sigmoid: makeDerivative(activations.sigmoid, ops.sigmoid),
-  tanh: makeDerivative(activations.tanh, ops.tanh),
-  relu: makeDerivative(activations.relu, ops.relu),
-  leakyRelu: makeDerivative(activations.leakyRelu, ops.leakyRelu),
-};
-
-const fromOutput: Record<ActivationName, ActivationOp> = {
-  sigmoid: makeDerivativeFromOutput(activations.sigmoid),
-  tanh: makeDerivativeFromOutput(activations.tanh),
-  relu: makeDerivativeFromOutput(activations.relu),
-  leakyRelu: makeDerivativeFromOutput(activations.leakyRelu),
-};
+const ops = byName(makeActivationOp);
+const derivatives = byName((def) => makeDerivative(def, ops[def.name]));
+const fromOutput = byName(makeDerivativeFromOutput);
 
 export function derivativeFor(name: ActivationName): ActivationOp {
   return derivatives[name];
@@ -239,14 +227,15 @@ export const tanh = (x: TensorInput): Tensor => ops.tanh(x);
 /** max(0, x); gradient 1 where a > 0, else 0 (relu'(0) = 0, as tf). */
 export const relu = (x: TensorInput): Tensor => ops.relu(x);
 /** x if x > 0 else alpha x; gradient 1 where x > 0, else alpha (leakyRelu'(0) = alpha, as tf). */
-export const leakyRelu = (x: TensorInput, alpha = 0.01): Tensor => ops.leakyRelu(x, alpha);
+export const leakyRelu = (x: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor => ops.leakyRelu(x, alpha);
 
 export const sigmoidDerivative = (z: TensorInput): Tensor => derivatives.sigmoid(z);
 export const tanhDerivative = (z: TensorInput): Tensor => derivatives.tanh(z);
 export const reluDerivative = (z: TensorInput): Tensor => derivatives.relu(z);
-export const leakyReluDerivative = (z: TensorInput, alpha = 0.01): Tensor => derivatives.leakyRelu(z, alpha);
+export const leakyReluDerivative = (z: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor => derivatives.leakyRelu(z, alpha);
 
 export const sigmoidDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.sigmoid(a);
 export const tanhDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.tanh(a);
 export const reluDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.relu(a);
-export const leakyReluDerivativeFromOutput = (a: TensorInput, alpha = 0.01): Tensor => fromOutput.leakyRelu(a, alpha);
+export const leakyReluDerivativeFromOutput = (a: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor =>
+  fromOutput.leakyRelu(a, alpha);
