@@ -5,8 +5,7 @@ import { runForward } from '../../src/kernels';
 
 /** Shared by the kernel tests: inputs with special values, the saved tensor, exact comparison. */
 
-export const LEAKY_ALPHAS = [0, 0.2, 1, 1.5, -0.5];
-export const alphasOf = (name: ActivationName): number[] => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
+export { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 1e-45, -1e-45, 3.4e38, -3.4e38];
 
 /** Deterministic values in [lo, hi), with the special values spread over the first elements. */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, opFor } from '../../src';
+import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 import { float32Sweep, ulpDistance, ulpDistanceFtz } from '../helpers/float32';
 
-const ALPHAS = [0.01, 0.2, 1, 1.5, 0, -0.5];
 
 describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
   beforeAll(() => setBackend(backend));
@@ -12,8 +12,7 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
 
   it.each(activationNames)('%s equals tf built-in (bit-exact, or within 2 ulp where the kernels differ)', (name) => {
     const def = activations[name];
-    const alphas = def.hasAlpha ? ALPHAS : [def.defaultAlpha];
-    for (const alpha of alphas) {
+    for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
       const ours = opFor(name)(x, alpha);
       const theirs = def.builtin(x, alpha);
@@ -39,8 +38,7 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
 
   it.each(activationNames)('%s is within 1 ulp of float64, and never less accurate than tf', (name) => {
     const def = activations[name];
-    const alphas = def.hasAlpha ? ALPHAS : [def.defaultAlpha];
-    for (const alpha of alphas) {
+    for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
       const got = opFor(name)(x, alpha).dataSync();
       const tfs = def.builtin(x, alpha).dataSync();
@@ -70,7 +68,7 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
 
   it('leaky ReLU is z if z > 0 else alpha z for every alpha, not max(alpha z, z)', () => {
     const z = [-3, -1, 0, 2, 5];
-    for (const alpha of ALPHAS) {
+    for (const alpha of LEAKY_ALPHAS) {
       const got = Array.from(opFor('leakyRelu')(z, alpha).dataSync());
       expect(got).toEqual(z.map((v) => Math.fround(v < 0 ? alpha * v : v)));
     }

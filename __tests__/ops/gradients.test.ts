@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, derivativeFor, derivativeFromOutputFor, opFor } from '../../src';
-import type { ActivationName } from '../../src';
+import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 import { float32Sweep } from '../helpers/float32';
 
-const LEAKY_ALPHAS = [0.01, 0.2, 1, 1.5, 0, -0.5];
-const alphasOf = (name: ActivationName) => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
 
 /** Float32 tolerance for a gradient: the from-output formulas read a rounded a = g(z). */
 function close(got: number, want: number): boolean {

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, opFor, sigmoid, tanh } from '../../src';
-import type { ActivationName } from '../../src';
+import { alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 
-const LEAKY_ALPHAS = [0.01, 0.2, 1, 1.5, 0, -0.5];
-const alphasOf = (name: ActivationName) => (activations[name].hasAlpha ? LEAKY_ALPHAS : [0]);
 
 /** z in [-8, 8] away from 0 (the ReLU kink, where the second derivative is undefined). */
 const Z = Array.from({ length: 161 }, (_, i) => -8 + i * 0.1).filter((z) => Math.abs(z) > 1e-6);
