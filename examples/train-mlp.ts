@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, layerActivation } from '../src';
 import type { ActivationName } from '../src';
+import { quantile } from '../src/bench/stats';
 import { twoMoons } from './two-moons';
 
 const args = process.argv.slice(2);
@@ -65,10 +66,7 @@ async function fit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, epochs: 
   return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, loss: loss[loss.length - 1] };
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (v: number[]): number => quantile(v, 0.5);
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');

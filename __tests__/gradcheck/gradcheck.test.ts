@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tf's gradients (Node: registered by @tensorflow/tfjs, not by tfjs-core's Node bundle).
 import '@tensorflow/tfjs';
-import { formatGradcheckReport, gradcheck, opFor } from '../../src';
+import { formatGradcheckReport, gradcheck, opFor, seededRandom } from '../../src';
 import type { GradcheckReport } from '../../src';
 import { useBackend } from '../../src/backends';
 
 /** Deterministic float32 values in [lo, hi). */
 function values(n: number, lo: number, hi: number, seed = 7): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) >>> 0;
-    return lo + (s / 2 ** 32) * (hi - lo);
-  });
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => lo + random() * (hi - lo));
 }
 
 /** A unary op with a hand-written gradient: grad(dy, x, y) gives dL/dx. */

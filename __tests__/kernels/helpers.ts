@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activations } from '../../src';
 import type { ActivationName } from '../../src';
 import { runForward } from '../../src/kernels';
+import { seededRandom } from '../../src/gradcheck/float32';
 
 /** Shared by the kernel tests: inputs with special values, the saved tensor, exact comparison. */
 
@@ -11,11 +12,8 @@ const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 1e-45, -1e-45, 3.
 /** Deterministic values in [lo, hi), with the special values spread over the first elements. */
 export function values(n: number, seed: number, lo = -6, hi = 6): Float32Array {
   const v = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
+  const random = seededRandom(seed);
+  for (let i = 0; i < n; i++) v[i] = lo + random() * (hi - lo);
   for (let i = 0; i < Math.min(n, SPECIALS.length); i++) v[(i * 7) % n] = SPECIALS[i];
   return v;
 }

@@ -3,6 +3,7 @@ import { activationNames, activations, derivativeFor, derivativeFromOutputFor, o
 import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 import { float32Sweep } from '../helpers/float32';
+import { seededRandom } from '../../src/gradcheck/float32';
 
 
 /** Float32 tolerance for a gradient: the from-output formulas read a rounded a = g(z). */
@@ -13,13 +14,8 @@ function close(got: number, want: number): boolean {
 
 /** A deterministic dy in [-2, 2) so the fused kernel's multiply by dy is checked too. */
 function dyFor(n: number): tf.Tensor1D {
-  const v = new Float32Array(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return tf.tensor1d(v);
+  const random = seededRandom(12345);
+  return tf.tensor1d(Float32Array.from({ length: n }, () => random() * 4 - 2));
 }
 
 describe.each(NODE_BACKENDS)('first-order gradients on %s', (backend) => {
