@@ -3,7 +3,7 @@ import { activationNames, activations } from '../../src';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { setBackend } from '../helpers/backends';
-import { ulpDistance } from '../helpers/float32';
+import { float32Sweep, ulpDistance } from '../helpers/float32';
 import { alphasOf, expectSameValues, savedFor, values } from './helpers';
 
 /*
@@ -77,12 +77,16 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
   });
 });
 
-describe('tanh forward on cpu', () => {
-  it.each([...JS_SIZES, ...SIMD_SIZES])('size %i: within 1 ulp of tf.tanh (Math.tanh) with NaN, +-0, +-inf exact', (n) => {
+const simdForward = activationNames.filter((a) => activations[a].wasm?.forwardOn?.includes('cpu') === true);
+
+describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
+  const def = activations[name];
+
+  it.each([...JS_SIZES, ...SIMD_SIZES])('size %i: within 1 ulp of tf\'s cpu kernel (Math.* in float64) with NaN, +-0, +-inf, 0, +-1 exact', (n) => {
     tf.tidy(() => {
       const x = tf.tensor1d(chunkValues(n, n + 11, -10, 10));
-      const ours = runForward(activations.tanh, x, 0).dataSync();
-      const theirs = tf.tanh(x).dataSync();
+      const ours = runForward(def, x, 0).dataSync();
+      const theirs = def.builtin(x, 0).dataSync();
       let worst = 0;
       for (let i = 0; i < n; i++) {
         if (!Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1) expect(Object.is(ours[i], theirs[i]) || ours[i] === theirs[i]).toBe(true);
@@ -92,8 +96,18 @@ describe('tanh forward on cpu', () => {
     });
   });
 
+  it('is within 1 ulp of the float64 reference over the dense float32 sweep, subnormal results included', () => {
+    const z = float32Sweep(1 / 256);
+    const got = tf.tidy(() => runForward(def, tf.tensor1d(z), 0).dataSync());
+    let worst = 0;
+    for (let i = 0; i < z.length; i++) worst = Math.max(worst, ulpDistance(got[i], def.reference.value(z[i], 0)));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('cpu forward', () => {
   it('keeps the JS forward (one rounding, bit-identical to tf) for the activations that do not ask for SIMD', () => {
-    for (const name of activationNames.filter((a) => activations[a].wasm?.cpuForward !== true)) {
+    for (const name of activationNames.filter((a) => activations[a].wasm?.forwardOn?.includes('cpu') !== true)) {
       tf.tidy(() => {
         const x = tf.tensor1d(chunkValues(3 * CHUNK + 5, 99));
         expectSameValues(runForward(activations[name], x, 0.2), activations[name].builtin(x, 0.2));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationDefinition } from './types';
+import { horner, splat } from './wat';
 
 /** 1 - tanh(z)^2 written as 1 / cosh(z)^2: no cancellation where tanh(z) rounds to +-1. */
 function sech2(z: number): number {
@@ -25,19 +26,6 @@ const TANH_P = [-0.33333316445350647, 0.13332721590995789, -0.05389470234513283,
  */
 const SHIFTER = 12583039;
 const EXP_Q = [0.5, 0.1666666567325592, 0.04166625440120697, 0.008333433419466019, 0.00139471678994596, 0.0001982624235097319];
-
-function splat(c: number): string {
-  return `(v128.const f32x4 ${c} ${c} ${c} ${c})`;
-}
-
-/** Horner's rule in WAT: coefficients[0] + x (coefficients[1] + x (...)), x a local. */
-function horner(coefficients: readonly number[], x: string): string {
-  let acc = splat(coefficients[coefficients.length - 1]);
-  for (let i = coefficients.length - 2; i >= 0; i--) {
-    acc = `(f32x4.add (f32x4.mul ${acc} (local.get ${x})) ${splat(coefficients[i])})`;
-  }
-  return acc;
-}
 
 const wasmTanhForward = `
   (local.set $a (f32x4.abs (local.get $z)))
@@ -85,8 +73,9 @@ export const tanh: ActivationDefinition = {
     // (1 - a^2) * dy as tf's gradient computes it: bit-identical.
     derivative: '(f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $s) (local.get $s)))',
     locals: ['$a', '$u', '$small', '$x', '$j', '$k', '$r', '$e'],
-    // Math.tanh in a JS loop costs ~35 ns an element; this is within 1 ulp of it (see above).
-    cpuForward: true,
+    // tf's wasm tanh is a scalar C loop, and Math.tanh in a JS loop costs ~35 ns an element;
+    // this is within 1 ulp of it (see above) and 8x-11x faster on both.
+    forwardOn: ['wasm', 'cpu'],
   },
   // GPU forward: tf's overflow-free form (exp of a non-positive number only).
   glsl: {

@@ -33,18 +33,19 @@ export interface ElementwiseSource {
  * WebAssembly text (WAT) for the wasm kernels: instruction sequences over f32x4 lanes, each
  * leaving one v128 on the stack. `derivative` reads `(local.get $s)`; `forward` reads
  * `(local.get $z)`; both may read `(local.get $alpha)` (alpha in every lane) and set the extra
- * v128 scratch `locals` they name (with their `$`). `forward` is optional: without it, wasm
- * forward is tf's own op. Both must give NaN for NaN lanes.
+ * v128 scratch `locals` they name (with their `$`). `forward` is optional: without it (or
+ * without 'wasm' in `forwardOn`), wasm forward is tf's own op. Both must give NaN for NaN lanes.
  */
 export interface WasmSource {
   forward?: string;
   derivative: string;
   locals?: readonly string[];
   /**
-   * Whether the cpu backend's forward uses `forward` too (on a scratch heap) instead of the js
-   * expression: for an expression far slower in JS (Math.tanh) whose SIMD form is as accurate.
+   * The backends whose forward runs `forward`: 'wasm' (in place on tf's heap, instead of tf's
+   * op) and 'cpu' (on a scratch heap, instead of the js loop: for an expression far slower in JS,
+   * Math.tanh or Math.exp, whose SIMD form is as accurate). Each is chosen by measurement.
    */
-  cpuForward?: boolean;
+  forwardOn?: readonly ('wasm' | 'cpu')[];
 }
 
 /**

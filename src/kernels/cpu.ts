@@ -58,7 +58,7 @@ function inline(expr: string, name: string): string {
  * side-by-side run on this machine. Below SIMD_MIN the JS loop wins on call overhead. The
  * results equal the wasm backend's (alpha is a float32 there), which differ from the JS loops by
  * at most an ulp: backward always takes this path; forward only where the definition asks
- * (wasm.cpuForward), since the JS forward of the others is already a single rounding and as fast.
+ * (wasm.forwardOn), since the JS forward of the others is already a single rounding and as fast.
  */
 const SIMD_MIN = 64;
 /** Elements per stream per chunk: three 64 KB streams stay in L2. */
@@ -125,7 +125,7 @@ export const cpuKernels: BackendKernels = {
     // Instantiated on first use, not at registration (the library may never run on cpu).
     let simdForward: KernelExports['forward'] | null | undefined;
     return ({ inputs, attrs, backend }) => {
-      if (simdForward === undefined) simdForward = def.wasm?.cpuForward === true ? (simdExports(def)?.forward ?? null) : null;
+      if (simdForward === undefined) simdForward = def.wasm?.forwardOn?.includes('cpu') === true ? (simdExports(def)?.forward ?? null) : null;
       const forward = simdForward;
       const cpu = backend as unknown as CpuBackend;
       const x = inputs.x as TensorInfo;
