@@ -2,17 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { activationNames, activations } from './activations';
 import type { ActivationDefinition, ActivationName } from './activations/types';
-import { registerActivationKernels, runBackward, runForward } from './kernels';
+import { gradientDepth, registerActivationKernels, runBackward, runForward, tapeIsRecording } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
 
 /** A public activation op: x -> g(x), differentiable to any order. */
 export type ActivationOp = (x: TensorInput, alpha?: number) => Tensor;
-
-/** True while an outer tape records: ops run now become part of a higher-order gradient. */
-function tapeIsRecording(): boolean {
-  return tf.engine().state.gradientDepth > 0;
-}
 
 /** Checks alpha: a finite number, or the definition's default when omitted. */
 export function checkAlpha(def: ActivationDefinition, alpha: unknown, opName: string): number {
@@ -119,7 +114,7 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
       // Forward at depth >= 2 means an outer tf.grad will differentiate our backward: keep the
       // input (a cheap clone sharing data) for the differentiable path. Otherwise keep only
       // what the fused backward reads, so the input can be freed as with tf's own ops.
-      const higherOrder = tf.engine().state.gradientDepth >= 2;
+      const higherOrder = gradientDepth() >= 2;
       const first = saves === 'output' ? y : xIn;
       (save as GradSaveFunc)(higherOrder ? [first, xIn] : [first]);
       return {

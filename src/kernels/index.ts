@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, NamedTensorMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ActivationDefinition } from '../activations/types';
 import { compositeBackward, compositeForward } from './composite';
 import { cpuKernels } from './cpu';
@@ -49,9 +49,21 @@ export function hasKernel(def: ActivationDefinition, pass: Pass, backendName = t
  * the op down where it shows (1e2 elements).
  */
 interface Route {
-  forward: string | null;
-  backward: string | null;
-  tfForward: boolean;
+  forward: KernelRef | null;
+  backward: KernelRef | null;
+  /** tf's own forward kernel (def.tfKernel), where registered. */
+  tfForward: KernelRef | null;
+}
+
+/** A registered kernel: its name and function. */
+interface KernelRef {
+  name: string;
+  func: KernelFunc;
+}
+
+function kernelRef(name: string, backendName: string): KernelRef | null {
+  const config = tf.getKernel(name, backendName);
+  return config != null ? { name, func: config.kernelFunc } : null;
 }
 
 const routes = new Map<ActivationDefinition, Map<string, Route>>();
@@ -61,14 +73,10 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
   if (byBackend == null) routes.set(def, (byBackend = new Map()));
   let route = byBackend.get(backendName);
   if (route == null) {
-    const ours = (pass: Pass) => {
-      const name = kernelName(def, pass);
-      return tf.getKernel(name, backendName) != null ? name : null;
-    };
     route = {
-      forward: ours('forward'),
-      backward: ours('backward'),
-      tfForward: tf.getKernel(def.tfKernel.name, backendName) != null,
+      forward: kernelRef(kernelName(def, 'forward'), backendName),
+      backward: kernelRef(kernelName(def, 'backward'), backendName),
+      tfForward: kernelRef(def.tfKernel.name, backendName),
     };
     byBackend.set(backendName, route);
   }
@@ -76,24 +84,56 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
 }
 
 /**
+ * tf's engine and environment: one each per tfjs-core instance, made when it is imported, so
+ * looked up once here (each lookup through the module namespace costs tens of ns, per call).
+ */
+const engine = tf.engine();
+const env = tf.env();
+
+/** True while a tape records: ops run now become part of a (higher-order) gradient. */
+export function tapeIsRecording(): boolean {
+  return engine.state.gradientDepth > 0;
+}
+
+/** The engine's gradient depth: 2 or more inside the function of a tf.grad within a tf.grad. */
+export function gradientDepth(): number {
+  return engine.state.gradientDepth;
+}
+
+/**
+ * Runs a registered kernel. Through engine.runKernel wherever the engine has to see it: a tape
+ * records (kernelDepth 0: not inside another kernel, e.g. customGrad's forward), tf.profile
+ * lists it, or DEBUG checks its output. Otherwise the kernel function is called directly and its
+ * output wrapped as runKernel wraps it (makeTensorFromTensorInfo, which also tracks it in the
+ * active tidy scope): runKernel's bookkeeping costs ~2 us a call, as much as the whole kernel at
+ * 1e2 elements on wasm. Kernel functions, ours and tf's modular ones, call other kernels
+ * through the backend, never tf ops, so nothing inside needs the engine's kernel depth.
+ */
+function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs: NamedAttrMap): Tensor {
+  const state = engine.state;
+  if ((state.gradientDepth > 0 && state.kernelDepth === 0) || state.profiling || env.getBool('DEBUG')) {
+    return engine.runKernel(kernel.name, inputs, kernelAttrs) as Tensor;
+  }
+  const out = kernel.func({ inputs, attrs: kernelAttrs, backend: engine.backend }) as TensorInfo;
+  return engine.makeTensorFromTensorInfo(out);
+}
+
+/**
  * g(x): our kernel where the backend has one (float32 input), else tf's own kernel run directly
  * (the same result as def.builtin without tf's op wrapper), else tf's op.
  */
 export function runForward(def: ActivationDefinition, x: Tensor, alpha: number): Tensor {
-  const route = routeFor(def, tf.getBackend());
-  if (route.forward != null && x.dtype === 'float32') {
-    return tf.engine().runKernel(route.forward, { x }, attrs(alpha)) as Tensor;
-  }
-  if (route.tfForward) return tf.engine().runKernel(def.tfKernel.name, { x }, def.tfKernel.attrs(alpha)) as Tensor;
+  const route = routeFor(def, engine.backendName);
+  if (route.forward != null && x.dtype === 'float32') return runDirect(route.forward, { x }, attrs(alpha));
+  if (route.tfForward != null) return runDirect(route.tfForward, { x }, def.tfKernel.attrs(alpha));
   return compositeForward(def, x, alpha);
 }
 
 /** dy * g'(from s), or g'(from s) when dy is null, fused where the backend has our kernel. */
 export function runBackward(def: ActivationDefinition, dy: Tensor | null, s: Tensor, alpha: number): Tensor {
-  const route = routeFor(def, tf.getBackend());
+  const route = routeFor(def, engine.backendName);
   if (route.backward != null) {
-    const inputs: NamedTensorMap = dy == null ? { s } : { dy, s };
-    return tf.engine().runKernel(route.backward, inputs, attrs(alpha)) as Tensor;
+    return runDirect(route.backward, dy == null ? { s } : { dy, s }, attrs(alpha));
   }
   return compositeBackward(def, dy, s, alpha);
 }
