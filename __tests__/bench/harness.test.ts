@@ -44,6 +44,9 @@ describe('bench harness', () => {
     const slow = { custom: () => ((now += 30), tf.zeros([1])), builtin: () => tf.zeros([1]) };
     const few = await timePair(slow, { warmup: 1, budgetMs: 20, minSamples: 10, maxSamples: 1000, minSampleMs: 0, batch: 1 }, clock);
     expect(few.samples.custom).toHaveLength(3);
+    // ...or minSlowSamples (bench --min-samples), for a median worth reporting.
+    const more = await timePair(slow, { warmup: 1, budgetMs: 20, minSamples: 10, minSlowSamples: 7, maxSamples: 1000, minSampleMs: 0, batch: 1 }, clock);
+    expect(more.samples.custom).toHaveLength(7);
   });
 
   test('the batch is calibrated so the faster side fills minSampleMs', async () => {

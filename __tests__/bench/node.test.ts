@@ -102,5 +102,8 @@ describe('bench orchestration and outputs', () => {
     expect(() => benchOptionsFromFlags({ backends: 'cpu', passes: 'sideways' })).toThrow(/unknown pass 'sideways'/);
     expect(() => benchOptionsFromFlags({ backends: 'cpu', alpha: 'x' })).toThrow(/finite number/);
     expect(() => benchOptionsFromFlags({ backends: 'tpu' })).toThrow(/unknown backend 'tpu'/);
+    expect(benchOptionsFromFlags({ backends: 'cpu', minSamples: '15' })).toMatchObject({ minSamples: 15, minSlowSamples: 15, maxSamples: 300 });
+    expect(benchOptionsFromFlags({ backends: 'cpu', minSamples: '500' })).toMatchObject({ minSamples: 500, maxSamples: 500 });
+    for (const bad of ['0', '2.5', 'x']) expect(() => benchOptionsFromFlags({ backends: 'cpu', minSamples: bad })).toThrow(/--min-samples/);
   });
 });

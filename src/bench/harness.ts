@@ -56,7 +56,8 @@ export interface PairTiming {
   memory?: Record<Impl, MemoryUse>;
 }
 
-type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'>;
+type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'> &
+  Partial<Pick<BenchOptions, 'minSlowSamples'>>;
 
 const MAX_BATCH = 10000;
 
@@ -125,8 +126,8 @@ export async function timePair(
     const elapsed = clock() - start;
     if (n >= options.minSamples && elapsed >= options.budgetMs) break;
     // Slow cases (large tensors on a software GPU, train at 1e6): at most 4x the budget, once
-    // the median of 3 is available.
-    if (n >= Math.min(3, options.minSamples) && elapsed >= 4 * options.budgetMs) break;
+    // minSlowSamples (default: the median of 3) are available.
+    if (n >= Math.min(options.minSlowSamples ?? 3, options.minSamples) && elapsed >= 4 * options.budgetMs) break;
   }
   if (profile && memory == null) memory = { custom: await memoryOf(run.custom), builtin: await memoryOf(run.builtin) };
   return { samples, batch, memory };

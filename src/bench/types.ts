@@ -19,8 +19,13 @@ export interface BenchOptions {
   warmup: number;
   /** Time budget per case (both sides together), ms: sampling stops once it is spent... */
   budgetMs: number;
-  /** ...and at least this many samples per side were taken (or 3, once 4x the budget is spent). */
+  /** ...and at least this many samples per side were taken (or minSlowSamples, once 4x the budget is spent). */
   minSamples: number;
+  /**
+   * Slow cases (train at 1e6 on cpu: ~0.5 s a step) stop at 4x the budget once this many samples
+   * per side were taken. A median of 3 is a first look; `bench --min-samples` raises both.
+   */
+  minSlowSamples: number;
   /** Never more samples per side than this. */
   maxSamples: number;
   /**
@@ -101,6 +106,7 @@ export const defaultOptions: BenchOptions = {
   warmup: 3,
   budgetMs: 600,
   minSamples: 10,
+  minSlowSamples: 3,
   maxSamples: 300,
   minSampleMs: 5,
 };

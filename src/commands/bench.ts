@@ -9,7 +9,7 @@ import { parseSizes } from '../bench/harness';
 import { benchSections, htmlPage } from '../bench/html';
 import { runBenchmarks } from '../bench/node';
 import type { RunOptions } from '../bench/node';
-import { allPasses, quickOptions } from '../bench/types';
+import { allPasses, defaultOptions, quickOptions } from '../bench/types';
 import type { BenchPass, BenchReport, ProgressCallback } from '../bench/types';
 
 /** The flags of `tfjs-activations bench`, as commander gives them. */
@@ -20,6 +20,7 @@ export interface BenchFlags {
   sizes?: string;
   alpha?: string;
   quick?: boolean;
+  minSamples?: string;
   json?: string;
   markdown?: string;
   html?: string;
@@ -56,6 +57,14 @@ export function benchOptionsFromFlags(flags: BenchFlags): RunOptions {
   if (flags.passes != null) options.passes = parsePasses(flags.passes);
   if (flags.sizes != null) options.sizes = parseSizes(flags.sizes);
   if (flags.alpha != null) options.alpha = parseAlpha(flags.alpha);
+  if (flags.minSamples != null) {
+    const n = Number(flags.minSamples);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--min-samples must be a positive integer, got '${flags.minSamples}'`);
+    // Every case, slow ones included, takes at least n samples per side (budget permitting none less).
+    options.minSamples = n;
+    options.minSlowSamples = n;
+    options.maxSamples = Math.max(n, options.maxSamples ?? defaultOptions.maxSamples);
+  }
   return options;
 }
 
