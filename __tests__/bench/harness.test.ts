@@ -30,6 +30,15 @@ describe('bench harness', () => {
     expect(tf.memory().numTensors).toBe(before); // every result disposed
   });
 
+  test('warm-up goes on past `warmup` rounds until warmupMs has passed', async () => {
+    let now = 0;
+    let calls = 0;
+    const step = (): tf.Tensor => ((now += 1), calls++, tf.zeros([1]));
+    await timePair({ custom: step, builtin: step }, { warmup: 1, warmupMs: 30, budgetMs: 0, minSamples: 1, maxSamples: 1, minSampleMs: 0, batch: 1 }, () => now);
+    // 1 ms a run, two runs a round: 15 warm-up rounds reach 30 ms, then one sampled round.
+    expect(calls).toBe(32);
+  });
+
   test('sampling stops at the budget once minSamples are in, and never passes maxSamples', async () => {
     const run = { custom: () => tf.zeros([1]), builtin: () => tf.zeros([1]) };
     // A virtual clock: 1 ms per reading.

@@ -57,7 +57,7 @@ export interface PairTiming {
 }
 
 type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'> &
-  Partial<Pick<BenchOptions, 'minSlowSamples'>>;
+  Partial<Pick<BenchOptions, 'minSlowSamples' | 'warmupMs'>>;
 
 const MAX_BATCH = 10000;
 
@@ -98,14 +98,19 @@ export async function timePair(
   const profileRound = profile && rounds >= 2 ? rounds - 1 : -1;
   const single: Record<Impl, number> = { custom: Number.POSITIVE_INFINITY, builtin: Number.POSITIVE_INFINITY };
   let memory: Record<Impl, MemoryUse> | undefined;
+  const warmStart = clock();
+  const warmRound = async (): Promise<void> => {
+    // The fastest warm-up run of each side: one disturbed run must not shrink the batch.
+    for (const impl of interleaveOrder) single[impl] = Math.min(single[impl], await sample(impl, 1));
+  };
   for (let w = 0; w < rounds; w++) {
     if (w === profileRound) {
       memory = { custom: await memoryOf(run.custom), builtin: await memoryOf(run.builtin) };
       continue;
     }
-    // The fastest warm-up run of each side: one disturbed run must not shrink the batch.
-    for (const impl of interleaveOrder) single[impl] = Math.min(single[impl], await sample(impl, 1));
+    await warmRound();
   }
+  while (clock() - warmStart < (options.warmupMs ?? 0)) await warmRound();
   let batch = options.batch ?? batchFor(Math.min(single.custom, single.builtin));
 
   const samples: Record<Impl, number[]> = { custom: [], builtin: [] };

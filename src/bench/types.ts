@@ -15,8 +15,14 @@ export interface BenchOptions {
   sizes: number[];
   /** leakyRelu's alpha (ignored by the others). */
   alpha: number;
-  /** Untimed runs of each side before timing (shader compiles, JIT, caches). */
+  /** Untimed runs of each side before timing (shader compiles, JIT, caches)... */
   warmup: number;
+  /**
+   * ...continued until this many ms have passed: tf's and our JS paths tier up in the JIT over
+   * hundreds of calls, so a fast case with only `warmup` runs times cold code (the first case of
+   * a sweep read 0.66x one run and 0.99x the next).
+   */
+  warmupMs: number;
   /** Time budget per case (both sides together), ms: sampling stops once it is spent... */
   budgetMs: number;
   /** ...and at least this many samples per side were taken (or minSlowSamples, once 4x the budget is spent). */
@@ -104,6 +110,7 @@ export const defaultOptions: BenchOptions = {
   sizes: [1e2, 1e4, 1e6],
   alpha: 0.01,
   warmup: 3,
+  warmupMs: 200,
   budgetMs: 600,
   minSamples: 10,
   minSlowSamples: 3,
@@ -114,6 +121,7 @@ export const defaultOptions: BenchOptions = {
 /** `--quick` (and `npm start`): the same sweep on a smaller time budget. */
 export const quickOptions: Partial<BenchOptions> = {
   warmup: 2,
+  warmupMs: 50,
   budgetMs: 150,
   minSamples: 7,
   maxSamples: 100,
