@@ -35,7 +35,7 @@ export const leakyRelu: ActivationDefinition = {
       (f32x4.mul (local.get $alpha) (local.get $z))
       (local.get $z)
       (f32x4.lt (local.get $z) (v128.const f32x4 0 0 0 0)))`,
-    forwardOn: ['wasm'],
+    forwardOn: ['wasm', 'cpu'],
     // 1 where s > 0, else alpha; NaN lanes (s != s) keep s.
     derivative: `(v128.bitselect
       (v128.bitselect (v128.const f32x4 1 1 1 1) (local.get $alpha) (f32x4.gt (local.get $s) (v128.const f32x4 0 0 0 0)))

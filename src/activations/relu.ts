@@ -27,8 +27,11 @@ export const relu: ActivationDefinition = {
     derivative: 's > 0 ? 1 : s <= 0 ? 0 : NaN',
   },
   wasm: {
-    // No forward: tf's XNNPACK relu beat an f32x4.max loop of ours in an interleaved run here
-    // (1e4: 6.1 vs 10.0 us; 1e6: 492 vs 538 us), so wasm keeps tf's.
+    // wasm's f32x4.max is Math.max: NaN propagates, max(-0, 0) = +0. On the cpu backend only:
+    // tf's XNNPACK relu beat it on wasm in an interleaved run (1e4: 6.1 vs 10.0 us; 1e6: 492 vs
+    // 538 us), while on cpu it replaces a branchy JS loop.
+    forward: '(f32x4.max (local.get $z) (v128.const f32x4 0 0 0 0))',
+    forwardOn: ['cpu'],
     // 1 where s > 0, else 0; NaN lanes (s != s) keep s.
     derivative: `(v128.bitselect
       (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt (local.get $s) (v128.const f32x4 0 0 0 0)))
