@@ -129,6 +129,43 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
     tf.dispose([w, x, yTrue]);
     opt.dispose();
   });
+
+  // Without a tape the ops call kernel functions directly (src/kernels/index.ts, runDirect); the
+  // engine must still see everything it sees through runKernel.
+  it.each(all)('%s without a tape: tf.profile lists the kernel, tidy and memory() count the output', async (name) => {
+    const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
+    const before = tf.memory();
+    const info = await tf.profile(() => tf.tidy(() => opFor(name)(x, 0.2).dataSync()));
+    expect(info.kernels).toHaveLength(1);
+    expect(info.kernels[0].outputShapes).toEqual([[5]]);
+    expect(info.newTensors).toBe(0); // tidy freed the output
+    const y = opFor(name)(x, 0.2);
+    expect(tf.memory().numTensors).toBe(before.numTensors + 1);
+    expect(tf.memory().numBytes).toBe(before.numBytes + 5 * 4);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers + 1);
+    y.dispose();
+    expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes, numDataBuffers: before.numDataBuffers });
+    x.dispose();
+  });
+
+  it.each(all)('%s in DEBUG mode (outputs checked by the engine) gives the same values', async (name) => {
+    const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
+    const plain = opFor(name)(x, 0.2);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    tf.env().set('DEBUG', true);
+    try {
+      const debug = opFor(name)(x, 0.2);
+      expect(Array.from(debug.dataSync())).toEqual(Array.from(plain.dataSync()));
+      debug.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the profile is logged once its timing resolves
+      // The engine profiled and logged the kernel by name, so it ran through runKernel.
+      expect(log.mock.calls.some((args) => String(args[0]).includes('TfjsActivations') || String(args[0]).includes(activations[name].tfKernel.name))).toBe(true);
+    } finally {
+      tf.env().set('DEBUG', false);
+      log.mockRestore();
+    }
+    tf.dispose([x, plain]);
+  });
 });
 
 describe('large tensors', () => {
