@@ -83,6 +83,22 @@ describe('bench harness', () => {
     t.samples.custom.forEach((v) => expect(v).toBeCloseTo(0.1, 9));
   });
 
+  test('a read-back that dwarfs the run (a GPU at 1e2) is amortised over a batch, not timed as the op', async () => {
+    let now = 0;
+    const clock = (): number => now;
+    // Runs of 0.01 ms and 0.02 ms; each sample's read-back costs 5 ms.
+    const run = { custom: () => ((now += 0.01), tf.zeros([1])), builtin: () => ((now += 0.02), tf.zeros([1])) };
+    const readBack = async (): Promise<void> => {
+      now += 5;
+    };
+    const t = await timePair(run, { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 2 }, clock, false, readBack);
+    // 10 read-backs' worth of the faster side's runs: 50 ms / 0.01 ms.
+    expect(Math.abs(t.batch - 5000)).toBeLessThanOrEqual(2); // float rounding of the virtual times
+    const ratio = t.samples.builtin[0] / t.samples.custom[0];
+    expect(ratio).toBeGreaterThan(1.8); // 2x in truth; sized from single runs (batch 1) it read 1.0
+    expect(ratio).toBeLessThan(2);
+  });
+
   test('with profile, the last warm-up round measures memory', async () => {
     const log: string[] = [];
     const run = { custom: () => (log.push('c'), tf.ones([8])), builtin: () => (log.push('b'), tf.ones([4]), tf.ones([8])) };

@@ -60,6 +60,10 @@ type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | '
   Partial<Pick<BenchOptions, 'minSlowSamples' | 'warmupMs'>>;
 
 const MAX_BATCH = 10000;
+/** Runs in the calibration sample that tells a run's own cost from the read-back's. */
+const CALIBRATION_RUNS = 16;
+/** A sample lasts at least this many read-backs, so the read-back is at most ~10% of it. */
+const READBACKS_PER_SAMPLE = 10;
 
 /**
  * Times the two sides interleaved: warm-up, then rounds of [custom sample, builtin sample] until
@@ -67,9 +71,12 @@ const MAX_BATCH = 10000;
  * reached (slow cases), or maxSamples. A sample runs `batch` runs back to back, disposing each
  * result, and ends with one read-back of the last result (syncOn): its time / batch is one
  * sample. The batch is the same for both sides, sized so the faster side's sample lasts
- * minSampleMs: the read-back and timer resolution are amortised. It is first sized from the
- * fastest warm-up run and resized (samples discarded, up to 3 times) when a round shows samples
- * under half of minSampleMs, since warm-up runs can be slowed by compiles and JIT.
+ * minSampleMs and READBACKS_PER_SAMPLE read-backs: the read-back and timer resolution are
+ * amortised. A run's own cost and the read-back's are told apart by a calibration sample of
+ * CALIBRATION_RUNS runs against the fastest single warm-up run (on a GPU a read-back takes ms
+ * and a 1e2 op us: batches sized from single runs timed the read-back, not the op). The batch is
+ * resized (samples discarded, up to 3 times) when a round shows samples under half of
+ * minSampleMs, since warm-up runs can be slowed by compiles and JIT.
  * With `profile` and warmup >= 2, the last warm-up round runs each side once under tf.profile
  * (memoryOf) instead: memory is measured on a warm run without costing extra runs.
  */
@@ -78,6 +85,7 @@ export async function timePair(
   options: TimingOptions,
   clock: Clock = defaultClock,
   profile = false,
+  sync: (t: Tensor) => Promise<void> = syncOn,
 ): Promise<PairTiming> {
   const sample = async (impl: Impl, batch: number): Promise<number> => {
     const t0 = clock();
@@ -86,13 +94,28 @@ export async function timePair(
       last.dispose();
       last = run[impl]();
     }
-    await syncOn(last);
+    await sync(last);
     const ms = clock() - t0;
     last.dispose();
     return ms / batch;
   };
   const batchFor = (perRunMs: number): number =>
     Math.min(MAX_BATCH, Math.max(1, Math.ceil(options.minSampleMs / Math.max(1e-6, perRunMs))));
+
+  /** Batch for the faster side: its per-run cost apart from the read-back, and the read-back's. */
+  const calibratedBatch = async (): Promise<number> => {
+    let best = { runMs: Number.POSITIVE_INFINITY, readbackMs: 0 };
+    for (const impl of interleaveOrder) {
+      // A single run now, next to the calibration sample: a warm-up run may still have compiled.
+      const one = Math.min(single[impl], await sample(impl, 1));
+      const perRun = await sample(impl, CALIBRATION_RUNS);
+      // one = run + read-back; perRun = run + read-back / CALIBRATION_RUNS.
+      const runMs = Math.max(1e-3, (CALIBRATION_RUNS * perRun - one) / (CALIBRATION_RUNS - 1));
+      if (runMs < best.runMs) best = { runMs, readbackMs: Math.max(0, one - runMs) };
+    }
+    const sampleMs = Math.max(options.minSampleMs, READBACKS_PER_SAMPLE * best.readbackMs);
+    return Math.min(MAX_BATCH, Math.max(1, Math.ceil(sampleMs / best.runMs)));
+  };
 
   const rounds = Math.max(1, options.warmup);
   const profileRound = profile && rounds >= 2 ? rounds - 1 : -1;
@@ -111,7 +134,7 @@ export async function timePair(
     await warmRound();
   }
   while (clock() - warmStart < (options.warmupMs ?? 0)) await warmRound();
-  let batch = options.batch ?? batchFor(Math.min(single.custom, single.builtin));
+  let batch = options.batch ?? (await calibratedBatch());
 
   const samples: Record<Impl, number[]> = { custom: [], builtin: [] };
   let resized = 0;
