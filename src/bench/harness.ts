@@ -60,7 +60,10 @@ type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | '
   Partial<Pick<BenchOptions, 'minSlowSamples' | 'warmupMs'>>;
 
 const MAX_BATCH = 10000;
-/** Runs in the calibration sample that tells a run's own cost from the read-back's. */
+/**
+ * Runs in the calibration sample that tells a run's own cost from the read-back's: up to 16,
+ * fewer for slow runs (at most a quarter of the case's budget per side), at least 2.
+ */
 const CALIBRATION_RUNS = 16;
 /** A sample lasts at least this many read-backs, so the read-back is at most ~10% of it. */
 const READBACKS_PER_SAMPLE = 10;
@@ -108,9 +111,10 @@ export async function timePair(
     for (const impl of interleaveOrder) {
       // A single run now, next to the calibration sample: a warm-up run may still have compiled.
       const one = Math.min(single[impl], await sample(impl, 1));
-      const perRun = await sample(impl, CALIBRATION_RUNS);
-      // one = run + read-back; perRun = run + read-back / CALIBRATION_RUNS.
-      const runMs = Math.max(1e-3, (CALIBRATION_RUNS * perRun - one) / (CALIBRATION_RUNS - 1));
+      const k = Math.max(2, Math.min(CALIBRATION_RUNS, Math.floor(options.budgetMs / (4 * one))));
+      const perRun = await sample(impl, k);
+      // one = run + read-back; perRun = run + read-back / k.
+      const runMs = Math.max(1e-3, (k * perRun - one) / (k - 1));
       if (runMs < best.runMs) best = { runMs, readbackMs: Math.max(0, one - runMs) };
     }
     const sampleMs = Math.max(options.minSampleMs, READBACKS_PER_SAMPLE * best.readbackMs);
