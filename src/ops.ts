@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { activationNames, activations } from './activations';
 import type { ActivationDefinition, ActivationName } from './activations/types';
-import { gradientDepth, registerActivationKernels, runBackward, runForward, tapeIsRecording } from './kernels';
+import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
 
@@ -94,44 +94,50 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
 
 /**
  * The differentiable op for a definition. Forward runs the backend's kernel (ours where we have
- * one, else tf's). The saved tensor is the output (or input, see definition.saves), and the
- * first-order backward is one fused kernel over dy and it. While an outer tape is recording the
- * backward pass (grad of grad), backward instead recomputes from the saved input with
- * differentiable tf ops, so second and higher derivatives are exact; tf's built-in sigmoid and
- * tanh lose a term there because their saved output is cut off the tape (tfjs #3252).
+ * one, else tf's). While a tape records it runs as a kernel with a registered gradient (see
+ * runTaped), saving the output (or input, see definition.saves); the first-order backward is one
+ * fused kernel over dy and it. Forward at gradient depth >= 2 (an outer tf.grad will
+ * differentiate our backward) saves the input as well, and while an outer tape records the
+ * backward pass it recomputes from the input with differentiable tf ops, so second and higher
+ * derivatives are exact; tf's built-in sigmoid and tanh lose a term there (tfjs #3252).
  */
 export function makeActivationOp(def: ActivationDefinition): ActivationOp {
   registerActivationKernels(def);
   const opName = def.name;
 
   const apply = (x: Tensor, alpha: number): Tensor => {
-    // With no tape recording, nothing can ask for a gradient: skip customGrad's bookkeeping.
+    // With no tape recording, nothing can ask for a gradient: no tape bookkeeping at all.
     if (!tapeIsRecording()) return runForward(def, x, alpha);
-    const saves = def.saves(alpha);
-    const f = tf.customGrad((input: Tensor | GradSaveFunc, save: Tensor | GradSaveFunc) => {
-      const xIn = input as Tensor;
-      const y = runForward(def, xIn, alpha);
-      // Forward at depth >= 2 means an outer tf.grad will differentiate our backward: keep the
-      // input (a cheap clone sharing data) for the differentiable path. Otherwise keep only
-      // what the fused backward reads, so the input can be freed as with tf's own ops.
-      const higherOrder = gradientDepth() >= 2;
-      const first = saves === 'output' ? y : xIn;
-      (save as GradSaveFunc)(higherOrder ? [first, xIn] : [first]);
-      return {
-        value: y,
-        gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-          const dyT = dy as Tensor;
-          if (tapeIsRecording() && saved.length > 1) {
-            const xSaved = saved[1];
-            const s = saves === 'output' ? apply(xSaved, alpha) : xSaved;
-            return tf.mul(dyT, def.compositeDerivative(s, alpha));
-          }
-          return runBackward(def, dyT, saved[0], alpha);
-        },
-      };
-    });
-    return (f as (x: Tensor) => Tensor)(x);
+    // Otherwise keep only what the fused backward reads, so the input can be freed as with
+    // tf's own ops; the input too (a clone sharing data) when the backward will be differentiated.
+    return runTaped(def, gradientDepth() >= 2 ? 'both' : def.saves(alpha), x, alpha);
   };
+
+  for (const saved of savedVariants) {
+    const kernelName = tapedKernelName(def, saved);
+    if (tf.getGradient(kernelName) != null) continue; // another copy of us did it
+    tf.registerGradient({
+      kernelName,
+      // The engine saves inputsToSave, then the outputs flagged here: 'both' gets [x, y].
+      inputsToSave: saved === 'output' ? [] : ['x'],
+      outputsToSave: saved === 'input' ? [] : [true],
+      gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
+        const dyT = dy as Tensor;
+        const alpha = attrs.alpha as number;
+        return {
+          x: () => {
+            if (saved !== 'both') return runBackward(def, dyT, tensors[0], alpha);
+            const [xSaved, ySaved] = tensors;
+            if (tapeIsRecording()) {
+              const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
+              return tf.mul(dyT, def.compositeDerivative(s, alpha));
+            }
+            return runBackward(def, dyT, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
+          },
+        };
+      },
+    });
+  }
 
   return (x: TensorInput, alpha?: number): Tensor => {
     const a = checkAlpha(def, alpha, opName);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, activations, derivativeFor, leakyRelu, opFor, relu, sigmoid, tanh } from '../../src';
+import { activationNames, activations, derivativeFor, kernelName, leakyRelu, opFor, relu, sigmoid, tanh } from '../../src';
+import { tapedKernelName } from '../../src/kernels';
 import type { ActivationName } from '../../src';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 
@@ -145,6 +146,23 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
     expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers + 1);
     y.dispose();
     expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes, numDataBuffers: before.numDataBuffers });
+    x.dispose();
+  });
+
+  it.each(all)('%s under a tape: one taped kernel saving one tensor, one fused backward kernel; two saved inside a second tf.grad', async (name) => {
+    const def = activations[name];
+    const x = tf.tensor1d([-2, -0.5, 0.5, 2]);
+    for (const alpha of [0.2, -0.5]) {
+      const first = await tf.profile(() => tf.grad((v: tf.Tensor) => opFor(name)(v, alpha))(x));
+      tf.dispose(first.result as tf.Tensor);
+      // The engine clones each tensor it saves for a gradient (Identity).
+      expect(first.kernels.map((k) => k.name)).toEqual(['Identity', tapedKernelName(def, def.saves(alpha)), kernelName(def, 'backward')]);
+      const second = await tf.profile(() => tf.grad(tf.grad((v: tf.Tensor) => opFor(name)(v, alpha)))(x));
+      tf.dispose(second.result as tf.Tensor);
+      const names = second.kernels.map((k) => k.name);
+      expect(names.filter((n) => n === tapedKernelName(def, 'both'))).toHaveLength(1);
+      expect(names.slice(0, 3)).toEqual(['Identity', 'Identity', tapedKernelName(def, 'both')]);
+    }
     x.dispose();
   });
 

@@ -50,7 +50,7 @@ export interface WasmSource {
 
 /**
  * One activation, its math in one place. Kernels (src/kernels) turn any definition into
- * registered backend kernels; ops.ts turns it into a public customGrad op. Adding an activation
+ * registered backend kernels; ops.ts turns it into a public op with a registered gradient. Adding an activation
  * means adding one file like this and listing it in ./index.ts.
  */
 export interface ActivationDefinition {

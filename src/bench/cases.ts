@@ -105,7 +105,7 @@ export async function makeCase(name: ActivationName, pass: BenchPass, size: numb
   if (pass === 'forward') {
     run = { custom: () => op(x, alpha), builtin: () => def.builtin(x, alpha) };
   } else if (pass === 'backward') {
-    // Ours: exactly what our customGrad gradFunc runs at first order (ops.ts): the fused backward
+    // Ours: exactly what our registered gradient runs at first order (ops.ts): the fused backward
     // over dy and the saved tensor (output, or input where definition.saves says so).
     const ourSaved = def.saves(alpha) === 'output' ? runForward(def, x, alpha) : x;
     // tf's: its registered gradient function over what its kernel saved.

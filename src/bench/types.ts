@@ -5,7 +5,7 @@ import { activationNames } from '../activations';
 export type BenchPass = 'forward' | 'backward' | 'forward+backward' | 'train';
 export const allPasses: BenchPass[] = ['forward', 'backward', 'forward+backward', 'train'];
 
-/** Ours (the customGrad op and its kernels) or tf's built-in op and registered gradient. */
+/** Ours (the op and its kernels) or tf's built-in op and registered gradient. */
 export type Impl = 'custom' | 'builtin';
 
 /** Timing knobs for one backend's sweep. Every field has a default (see defaultOptions). */

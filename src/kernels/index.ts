@@ -6,11 +6,12 @@ import { cpuKernels } from './cpu';
 import { wasmKernels } from './wasm';
 import { webglKernels } from './webgl';
 import { webgpuKernels } from './webgpu';
-import { kernelName } from './names';
-import type { Pass } from './names';
+import { kernelName, tapedKernelName } from './names';
+import type { Pass, SavedForGradient } from './names';
 import type { ActivationAttrs, BackendKernels } from './types';
 
-export { kernelName } from './names';
+export { kernelName, savedVariants, tapedKernelName } from './names';
+export type { SavedForGradient } from './names';
 export type { BackendKernels } from './types';
 
 /** Every backend module that has kernels of its own. Others get the composite path. */
@@ -53,6 +54,8 @@ interface Route {
   backward: KernelRef | null;
   /** tf's own forward kernel (def.tfKernel), where registered. */
   tfForward: KernelRef | null;
+  /** The taped forward kernels registered for this backend so far (see runTaped). */
+  taped: Partial<Record<SavedForGradient, string>>;
 }
 
 /** A registered kernel: its name and function. */
@@ -77,6 +80,7 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
       forward: kernelRef(kernelName(def, 'forward'), backendName),
       backward: kernelRef(kernelName(def, 'backward'), backendName),
       tfForward: kernelRef(def.tfKernel.name, backendName),
+      taped: {},
     };
     byBackend.set(backendName, route);
   }
@@ -102,7 +106,7 @@ export function gradientDepth(): number {
 
 /**
  * Runs a registered kernel. Through engine.runKernel wherever the engine has to see it: a tape
- * records (kernelDepth 0: not inside another kernel, e.g. customGrad's forward), tf.profile
+ * records (kernelDepth 0: not inside another kernel, e.g. our taped forward), tf.profile
  * lists it, or DEBUG checks its output. Otherwise the kernel function is called directly and its
  * output wrapped as runKernel wraps it (makeTensorFromTensorInfo, which also tracks it in the
  * active tidy scope): runKernel's bookkeeping costs ~2 us a call, as much as the whole kernel at
@@ -119,14 +123,51 @@ function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs: Named
 }
 
 /**
- * g(x): our kernel where the backend has one (float32 input), else tf's own kernel run directly
- * (the same result as def.builtin without tf's op wrapper), else tf's op.
+ * The kernel that computes g(x) on a route: ours where the backend has one (float32 input), else
+ * tf's own (the same result as def.builtin without tf's op wrapper), with its attrs; null where
+ * neither is registered (the composite then runs tf's op).
  */
+function forwardKernel(def: ActivationDefinition, route: Route, x: Tensor, alpha: number): { ref: KernelRef; attrs: NamedAttrMap } | null {
+  if (route.forward != null && x.dtype === 'float32') return { ref: route.forward, attrs: attrs(alpha) };
+  if (route.tfForward != null) return { ref: route.tfForward, attrs: def.tfKernel.attrs(alpha) };
+  return null;
+}
+
+/** g(x), without a gradient (see runTaped for the op under a tape). */
 export function runForward(def: ActivationDefinition, x: Tensor, alpha: number): Tensor {
-  const route = routeFor(def, engine.backendName);
-  if (route.forward != null && x.dtype === 'float32') return runDirect(route.forward, { x }, attrs(alpha));
-  if (route.tfForward != null) return runDirect(route.tfForward, { x }, def.tfKernel.attrs(alpha));
-  return compositeForward(def, x, alpha);
+  const kernel = forwardKernel(def, routeFor(def, engine.backendName), x, alpha);
+  return kernel != null ? runDirect(kernel.ref, { x }, kernel.attrs) : compositeForward(def, x, alpha);
+}
+
+/**
+ * g(x) while a tape records: through a kernel of ours whose gradient ops.ts registers (one per
+ * SavedForGradient variant), so the engine tapes it like any built-in op and saves what the
+ * variant names. tf.customGrad did the same with more bookkeeping: 60-80 us more per MLP train
+ * step on wasm at 1e4, with the same kernels. The kernel registers on a backend at its first use
+ * there, so any backend works (it runs what runForward runs).
+ */
+export function runTaped(def: ActivationDefinition, saved: SavedForGradient, x: Tensor, alpha: number): Tensor {
+  const backendName = engine.backendName;
+  const route = routeFor(def, backendName);
+  let name = route.taped[saved];
+  if (name == null) {
+    name = tapedKernelName(def, saved);
+    if (tf.getKernel(name, backendName) == null) {
+      tf.registerKernel({ kernelName: name, backendName, kernelFunc: tapedForward(def, route) });
+    }
+    route.taped[saved] = name;
+  }
+  return engine.runKernel(name, { x }, attrs(alpha)) as Tensor;
+}
+
+function tapedForward(def: ActivationDefinition, route: Route): KernelFunc {
+  return ({ inputs, attrs: kernelAttrs, backend }) => {
+    const x = inputs.x as Tensor;
+    const alpha = (kernelAttrs as ActivationAttrs).alpha;
+    const kernel = forwardKernel(def, route, x, alpha);
+    // Inside a kernel the engine tapes nothing, so the composite's tf op brings no gradient of tf's.
+    return kernel != null ? kernel.ref.func({ inputs, attrs: kernel.attrs, backend }) : compositeForward(def, x, alpha);
+  };
 }
 
 /** dy * g'(from s), or g'(from s) when dy is null, fused where the backend has our kernel. */

@@ -8,3 +8,15 @@ export type Pass = 'forward' | 'backward';
 export function kernelName(def: ActivationDefinition, pass: Pass): string {
   return `${PREFIX}_${def.name}_${pass}`;
 }
+
+/**
+ * What the op's forward saves for its gradient while a tape records: the output or the input
+ * (definition.saves), or both [input, output] when an outer tape will differentiate the backward.
+ */
+export type SavedForGradient = 'output' | 'input' | 'both';
+export const savedVariants: readonly SavedForGradient[] = ['output', 'input', 'both'];
+
+/** The op's forward kernel under a tape, one per saving variant (each has its own gradient). */
+export function tapedKernelName(def: ActivationDefinition, saved: SavedForGradient): string {
+  return `${PREFIX}_${def.name}_taped_${saved}`;
+}
