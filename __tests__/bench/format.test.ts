@@ -47,7 +47,7 @@ describe('bench formatting', () => {
   test('the markdown report has the facts, a table per backend and the details', () => {
     const report: BenchReport = {
       machine: { cpu: 'test cpu', cores: 2 }, bandwidthGBs: 12.345, date: '2026-01-01T00:00:00.000Z',
-      options: { activations: ['sigmoid'], passes: ['forward'], sizes: [100], alpha: 0.01, warmup: 1, warmupMs: 0, budgetMs: 1, minSamples: 1, minSlowSamples: 1, maxSamples: 1, minSampleMs: 1 },
+      options: { activations: ['sigmoid'], passes: ['forward'], sizes: [100], alpha: 0.01, warmup: 1, warmupMs: 0, budgetMs: 1, minSamples: 1, minSlowSamples: 1, maxSamples: 1, minSampleMs: 1, readbacksPerSample: 1 },
       results, skipped: [{ backend: 'webgl', reason: 'needs a browser' }], elapsedS: { cpu: 1.5, wasm: 2 },
     };
     const md = benchMarkdown(report);

@@ -91,12 +91,15 @@ describe('bench harness', () => {
     const readBack = async (): Promise<void> => {
       now += 5;
     };
-    const t = await timePair(run, { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 2 }, clock, false, readBack);
+    const t = await timePair(run, { warmup: 1, budgetMs: 1000, minSamples: 3, maxSamples: 3, minSampleMs: 2, readbacksPerSample: 10 }, clock, false, readBack);
     // 10 read-backs' worth of the faster side's runs: 50 ms / 0.01 ms.
     expect(Math.abs(t.batch - 5000)).toBeLessThanOrEqual(2); // float rounding of the virtual times
     const ratio = t.samples.builtin[0] / t.samples.custom[0];
     expect(ratio).toBeGreaterThan(1.8); // 2x in truth; sized from single runs (batch 1) it read 1.0
     expect(ratio).toBeLessThan(2);
+    // A sample is never planned longer than half the case's budget: (30 ms - 5 ms) / 0.01 ms.
+    const short = await timePair(run, { warmup: 1, budgetMs: 60, minSamples: 3, maxSamples: 3, minSampleMs: 2, readbacksPerSample: 10 }, clock, false, readBack);
+    expect(Math.abs(short.batch - 2500)).toBeLessThanOrEqual(2);
   });
 
   test('with profile, the last warm-up round measures memory', async () => {

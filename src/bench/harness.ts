@@ -57,7 +57,7 @@ export interface PairTiming {
 }
 
 type TimingOptions = Pick<BenchOptions, 'warmup' | 'budgetMs' | 'minSamples' | 'maxSamples' | 'minSampleMs' | 'batch'> &
-  Partial<Pick<BenchOptions, 'minSlowSamples' | 'warmupMs'>>;
+  Partial<Pick<BenchOptions, 'minSlowSamples' | 'warmupMs' | 'readbacksPerSample'>>;
 
 const MAX_BATCH = 10000;
 /**
@@ -65,8 +65,6 @@ const MAX_BATCH = 10000;
  * fewer for slow runs (at most a quarter of the case's budget per side), at least 2.
  */
 const CALIBRATION_RUNS = 16;
-/** A sample lasts at least this many read-backs, so the read-back is at most ~10% of it. */
-const READBACKS_PER_SAMPLE = 10;
 
 /**
  * Times the two sides interleaved: warm-up, then rounds of [custom sample, builtin sample] until
@@ -74,7 +72,7 @@ const READBACKS_PER_SAMPLE = 10;
  * reached (slow cases), or maxSamples. A sample runs `batch` runs back to back, disposing each
  * result, and ends with one read-back of the last result (syncOn): its time / batch is one
  * sample. The batch is the same for both sides, sized so the faster side's sample lasts
- * minSampleMs and READBACKS_PER_SAMPLE read-backs: the read-back and timer resolution are
+ * minSampleMs and readbacksPerSample read-backs: the read-back and timer resolution are
  * amortised. A run's own cost and the read-back's are told apart by a calibration sample of
  * CALIBRATION_RUNS runs against the fastest single warm-up run (on a GPU a read-back takes ms
  * and a 1e2 op us: batches sized from single runs timed the read-back, not the op). The batch is
@@ -107,6 +105,9 @@ export async function timePair(
 
   /** Batch for the faster side: its per-run cost apart from the read-back, and the read-back's. */
   const calibratedBatch = async (): Promise<number> => {
+    const fastest = Math.min(single.custom, single.builtin);
+    // Backends that are not read back (syncOn) have no read-back cost to amortise.
+    if (sync === syncOn && SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return batchFor(fastest);
     let best = { runMs: Number.POSITIVE_INFINITY, readbackMs: 0 };
     for (const impl of interleaveOrder) {
       // A single run now, next to the calibration sample: a warm-up run may still have compiled.
@@ -114,11 +115,15 @@ export async function timePair(
       const k = Math.max(2, Math.min(CALIBRATION_RUNS, Math.floor(options.budgetMs / (4 * one))));
       const perRun = await sample(impl, k);
       // one = run + read-back; perRun = run + read-back / k.
-      const runMs = Math.max(1e-3, (k * perRun - one) / (k - 1));
+      const runMs = (k * perRun - one) / (k - 1);
+      // Inconsistent timings (a disturbed sample): size from single runs, as without read-backs.
+      if (!(runMs > 0)) return batchFor(fastest);
       if (runMs < best.runMs) best = { runMs, readbackMs: Math.max(0, one - runMs) };
     }
-    const sampleMs = Math.max(options.minSampleMs, READBACKS_PER_SAMPLE * best.readbackMs);
-    return Math.min(MAX_BATCH, Math.max(1, Math.ceil(sampleMs / best.runMs)));
+    const sampleMs = Math.max(options.minSampleMs, (options.readbacksPerSample ?? 10) * best.readbackMs);
+    // Never plan a sample longer than half the case's budget.
+    const cap = Math.max(1, Math.floor(Math.max(options.minSampleMs, options.budgetMs / 2 - best.readbackMs) / best.runMs));
+    return Math.min(MAX_BATCH, cap, Math.max(1, Math.ceil(sampleMs / best.runMs)));
   };
 
   const rounds = Math.max(1, options.warmup);

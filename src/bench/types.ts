@@ -40,6 +40,11 @@ export interface BenchOptions {
    */
   minSampleMs: number;
   /**
+   * ...and at least this many read-backs' worth of runs (GPU backends: a read-back is ms, a 1e2
+   * op us), so the read-back is at most 1/(n+1) of a sample.
+   */
+  readbacksPerSample: number;
+  /**
    * The train pass runs only at sizes up to this (default: all). Its step is matMul-bound at
    * 1e6 (about a second on cpu here), so the quick report stops it at 1e4.
    */
@@ -116,6 +121,7 @@ export const defaultOptions: BenchOptions = {
   minSlowSamples: 3,
   maxSamples: 300,
   minSampleMs: 5,
+  readbacksPerSample: 10,
 };
 
 /** `--quick` (and `npm start`): the same sweep on a smaller time budget. */
@@ -126,4 +132,5 @@ export const quickOptions: Partial<BenchOptions> = {
   minSamples: 7,
   maxSamples: 100,
   minSampleMs: 2,
+  readbacksPerSample: 3,
 };
