@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { pairRows } from '../src/bench/format';
+import { formatSize } from '../src/bench/harness';
 import type { BenchPass, BenchReport, BenchResult } from '../src/bench/types';
 
 interface Target {
@@ -51,7 +52,7 @@ function main(): void {
         const min = t.min(r.activation, r.size);
         return min != null && r.speedup < min;
       });
-      const met = misses.length === 0 ? 'yes' : 'missed: ' + misses.map((r) => `${r.activation} ${r.size.toExponential(0).replace('+', '')} (${fmt(r.speedup)})`).join(', ');
+      const met = misses.length === 0 ? 'yes' : 'missed: ' + misses.map((r) => `${r.activation} ${formatSize(r.size)} (${fmt(r.speedup)})`).join(', ');
       console.log(`| ${backend} | ${t.pass} | ${perActivation.join(' | ')} | ${t.text} | ${met} |`);
     }
   }

@@ -33,13 +33,18 @@ export const interleaveOrder: readonly Impl[] = ['custom', 'builtin'];
  */
 const SYNCHRONOUS_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
+/** Whether syncOn reads back on the active backend (else the work is done when the op returns). */
+function readsBack(): boolean {
+  return !SYNCHRONOUS_BACKENDS.has(tf.getBackend());
+}
+
 /**
  * Waits until the backend has computed `t`. webgl and webgpu only enqueue work and execute it in
  * order, so reading back one element of t waits for everything queued before it; on cpu, wasm
  * and tensorflow the work is already done and this returns at once.
  */
 export async function syncOn(t: Tensor): Promise<void> {
-  if (SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return;
+  if (!readsBack()) return;
   const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, Math.min(1, t.size)));
   try {
     await one.data();
@@ -107,7 +112,7 @@ export async function timePair(
   const calibratedBatch = async (): Promise<number> => {
     const fastest = Math.min(single.custom, single.builtin);
     // Backends that are not read back (syncOn) have no read-back cost to amortise.
-    if (sync === syncOn && SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return batchFor(fastest);
+    if (sync === syncOn && !readsBack()) return batchFor(fastest);
     let best = { runMs: Number.POSITIVE_INFINITY, readbackMs: 0 };
     for (const impl of interleaveOrder) {
       // A single run now, next to the calibration sample: a warm-up run may still have compiled.
