@@ -8,9 +8,10 @@
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, layerActivation } from '../src';
-import type { ActivationName } from '../src';
-import { quantile } from '../src/bench/stats';
+import { activationNames } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
+import { layerActivation } from 'tfjs-activations/layers';
+import { quantile } from '../benchmarks/src/bench/stats';
 import { twoMoons } from './two-moons';
 
 const args = process.argv.slice(2);

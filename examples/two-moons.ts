@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '../src';
+import { seededRandom } from 'tfjs-activations/gradcheck';
 
 /**
  * Two interleaved half circles (scikit-learn's make_moons): n points [x, y], labels 0/1, from the

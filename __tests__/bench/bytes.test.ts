@@ -1,5 +1,5 @@
-import { bandwidthFromCopy, measureBandwidth } from '../../src/bench/bandwidth';
-import { bandwidthFraction, bytesMoved } from '../../src/bench/bytes';
+import { bandwidthFromCopy, measureBandwidth } from '../../benchmarks/src/bench/bandwidth';
+import { bandwidthFraction, bytesMoved } from '../../benchmarks/src/bench/bytes';
 
 describe('bytes model and bandwidth', () => {
   test('bytes per pass: float32 tensors read + written', () => {

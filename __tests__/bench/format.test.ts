@@ -1,6 +1,6 @@
-import { benchMarkdown, detailTable, formatSpeedup, pairRows, speedupTables, summaryText, toHtml, toMarkdown, toText } from '../../src/bench/format';
-import { formatSize, parseSizes } from '../../src/bench/harness';
-import type { BenchReport, BenchResult } from '../../src/bench/types';
+import { benchMarkdown, detailTable, formatSpeedup, pairRows, speedupTables, summaryText, toHtml, toMarkdown, toText } from '../../benchmarks/src/bench/format';
+import { formatSize, parseSizes } from '../../benchmarks/src/bench/harness';
+import type { BenchReport, BenchResult } from '../../benchmarks/src/bench/types';
 
 function result(over: Partial<BenchResult>): BenchResult {
   return {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setBackend } from '../helpers/backends';
-import { makeCase } from '../../src/bench/cases';
-import { benchBackend, measureCase, sweepCases, timePair } from '../../src/bench/harness';
-import type { Impl } from '../../src/bench/types';
+import { makeCase } from '../../benchmarks/src/bench/cases';
+import { benchBackend, measureCase, sweepCases, timePair } from '../../benchmarks/src/bench/harness';
+import type { Impl } from '../../benchmarks/src/bench/types';
 
 const tiny = { warmup: 1, budgetMs: 0, minSamples: 3, maxSamples: 3, minSampleMs: 0 };
 

@@ -3,11 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import '../helpers/backends';
-import { benchOptionsFromFlags, writeOutputs } from '../../src/commands/bench';
-import { speedupSpec, timeVsSizeSpec } from '../../src/bench/charts';
-import { runBenchmarks } from '../../src/bench/node';
-import type { BackendRunner } from '../../src/bench/node';
-import type { BenchReport, BenchResult } from '../../src/bench/types';
+import { benchOptionsFromFlags, writeOutputs } from '../../benchmarks/src/commands/bench';
+import { speedupSpec, timeVsSizeSpec } from '../../benchmarks/src/bench/charts';
+import { runBenchmarks } from '../../benchmarks/src/bench/node';
+import type { BackendRunner } from '../../benchmarks/src/bench/node';
+import type { BenchReport, BenchResult } from '../../benchmarks/src/bench/types';
 
 const tiny = { warmup: 1, budgetMs: 0, minSamples: 2, maxSamples: 2, minSampleMs: 0 };
 const resultKeys = ['backend', 'activation', 'pass', 'size', 'impl', 'medianMs', 'p10Ms', 'p90Ms', 'samples', 'peakBytes', 'bandwidthFraction'];

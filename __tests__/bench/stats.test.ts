@@ -1,4 +1,4 @@
-import { isNoisy, NOISY_SPREAD, quantile, speedup, summarize } from '../../src/bench/stats';
+import { isNoisy, NOISY_SPREAD, quantile, speedup, summarize } from '../../benchmarks/src/bench/stats';
 
 describe('bench statistics', () => {
   test('quantile interpolates between order statistics, whatever the input order', () => {

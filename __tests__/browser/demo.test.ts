@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { DemoBenchRun } from '../../src/browser/demo';
-import { openPage, removeBundles } from '../../src/browser/runner';
-import type { BrowserPage } from '../../src/browser/runner';
-import type { BenchOptions } from '../../src/bench/types';
+import type { DemoBenchRun } from '../../benchmarks/src/browser/page/demo';
+import { openPage, removeBundles } from '../../benchmarks/src/browser/driver/runner';
+import type { BrowserPage } from '../../benchmarks/src/browser/driver/runner';
+import type { BenchOptions } from '../../benchmarks/src/bench/types';
 import { chromiumOrSkip, tinyBench as tiny } from './suite';
 
 interface DemoApi {

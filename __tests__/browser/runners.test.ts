@@ -1,8 +1,8 @@
-import { browserBenchRunner } from '../../src/browser/bench';
-import { browserCheckRunner } from '../../src/browser/check';
-import { removeBundles } from '../../src/browser/runner';
-import { defaultOptions } from '../../src/bench/types';
-import type { BenchOptions } from '../../src/bench/types';
+import { browserBenchRunner } from '../../benchmarks/src/browser/driver/bench';
+import { browserCheckRunner } from '../../benchmarks/src/browser/driver/check';
+import { removeBundles } from '../../benchmarks/src/browser/driver/runner';
+import { defaultOptions } from '../../benchmarks/src/bench/types';
+import type { BenchOptions } from '../../benchmarks/src/bench/types';
 import { chromiumOrSkip, tinyBench } from './suite';
 
 /*

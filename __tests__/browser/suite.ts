@@ -1,10 +1,12 @@
 import { activationNames } from '../../src/activations';
-import { checkNames } from '../../src/browser/checks';
-import type { CheckResult } from '../../src/browser/checks';
-import { findChromium, openPage, removeBundles } from '../../src/browser/runner';
-import type { BrowserPage } from '../../src/browser/runner';
-import type { PageApi } from '../../src/browser/page';
-import type { BenchOptions } from '../../src/bench/types';
+import { checkNames } from './checks';
+import type { CheckResult } from './checks';
+import * as path from 'path';
+import { addPageEntry, findChromium, openPage, removeBundles } from '../../benchmarks/src/browser/driver/runner';
+import type { BrowserPage } from '../../benchmarks/src/browser/driver/runner';
+import type { PageApi } from '../../benchmarks/src/browser/page/page';
+import type { TestPageApi } from './test-page';
+import type { BenchOptions } from '../../benchmarks/src/bench/types';
 
 /** Tiny sweeps (2 activations, backward, 64 elements): tests check that a run completes, never timings. */
 export const tinyBench: Partial<BenchOptions> = {
@@ -40,6 +42,18 @@ export function chromiumOrSkip(suite: string): boolean {
 
 type Api = PageApi;
 
+/** The test page: the tools' page plus the test-only checks (./test-page.ts). */
+export function openTestPage(): Promise<BrowserPage> {
+  addTestPage();
+  return openPage('test.html');
+}
+let testPageAdded = false;
+function addTestPage(): void {
+  if (testPageAdded) return;
+  addPageEntry('test', path.join(__dirname, 'test-page.ts'));
+  testPageAdded = true;
+}
+
 /** One page (one Chromium) for the whole file; every check of every activation is a jest test. */
 export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
   describe(`${backend} in Chromium`, () => {
@@ -47,7 +61,7 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
     let browser: BrowserPage;
 
     beforeAll(async () => {
-      browser = await openPage();
+      browser = await openTestPage();
       const r = await browser.page.evaluate((b) => (window as unknown as { tfa: Api }).tfa.useBackend(b), backend);
       if (!r.ok) throw new Error(`${backend} did not come up in Chromium: ${r.reason}`);
     }, 120000);
@@ -65,7 +79,7 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
     describe.each(activationNames)('%s', (activation) => {
       test.each([...checkNames])('%s', async (check) => {
         const r: CheckResult = await browser.page.evaluate(
-          ([b, c, a]) => (window as unknown as { tfa: Api }).tfa.check(b, c as never, a as never),
+          ([b, c, a]) => (window as unknown as { tfaTest: TestPageApi }).tfaTest.check(b, c as never, a as never),
           [backend, check, activation] as const,
         );
         if (!r.ok) throw new Error(r.detail);

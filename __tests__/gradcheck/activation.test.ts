@@ -2,21 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import {
-  activationNames,
-  activations,
-  checkActivation,
-  checkAll,
-  formatAccuracyTable,
-  formatActivationReport,
-  formatCheckTable,
-  kinksOf,
-  ulp,
-  ulpDistance,
-} from '../../src';
-import type { ActivationCheckReport } from '../../src';
-import { runCheckCommand } from '../../src/commands/check';
-import { useBackend } from '../../src/backends';
+import { activationNames, activations } from 'tfjs-activations';
+import { checkActivation, formatActivationReport, kinksOf, ulp, ulpDistance } from 'tfjs-activations/gradcheck';
+import type { ActivationCheckReport } from 'tfjs-activations/gradcheck';
+import { checkAll, formatAccuracyTable, formatCheckTable } from '../../benchmarks/src/check/checkAll';
+import { runCheckCommand } from '../../benchmarks/src/commands/check';
+import { useBackend } from '../../benchmarks/src/backends';
 
 /** Small sweeps: the CLI does the dense one. */
 const SMALL = { points: 801, fdPoints: 48 };

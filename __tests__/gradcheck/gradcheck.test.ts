@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tf's gradients (Node: registered by @tensorflow/tfjs, not by tfjs-core's Node bundle).
 import '@tensorflow/tfjs';
-import { formatGradcheckReport, gradcheck, opFor, seededRandom } from '../../src';
-import type { GradcheckReport } from '../../src';
-import { useBackend } from '../../src/backends';
+import { opFor } from 'tfjs-activations';
+import { formatGradcheckReport, gradcheck, seededRandom } from 'tfjs-activations/gradcheck';
+import type { GradcheckReport } from 'tfjs-activations/gradcheck';
+import { useBackend } from '../../benchmarks/src/backends';
 
 /** Deterministic float32 values in [lo, hi). */
 function values(n: number, lo: number, hi: number, seed = 7): Float32Array {

@@ -1,5 +1,5 @@
-import { activations } from '../../src';
-import type { ActivationName } from '../../src';
+import { activations } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
 
 /**
  * The alphas every leaky ReLU test sweeps: the default, the issue's list (0.2, 1, 1.5, 0, -0.5),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, activations } from '../../src';
+import { activationNames, activations } from 'tfjs-activations';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { setBackend } from '../helpers/backends';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { activations } from '../../src';
-import type { ActivationName } from '../../src';
+import { activations } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
 import { runForward } from '../../src/kernels';
 import { seededRandom } from '../../src/gradcheck/float32';
 

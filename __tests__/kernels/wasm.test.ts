@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { activationNames, activations, opFor } from '../../src';
+import { activationNames, activations, opFor } from 'tfjs-activations';
 import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { kernelInstance } from '../../src/kernels/wasm/loader';

@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { ActivationLayer, activationLayer, activationNames, layerActivation, opFor, seededRandom } from '../../src';
-import type { ActivationName, LayerActivationIdentifier } from '../../src';
+import { activationNames, opFor } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
+import { ActivationLayer, activationLayer, layerActivation } from 'tfjs-activations/layers';
+import type { LayerActivationIdentifier } from 'tfjs-activations/layers';
+import { seededRandom } from 'tfjs-activations/gradcheck';
 import { setBackend } from '../helpers/backends';
 import { twoMoons } from '../../examples/two-moons';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, activations, derivativeFor, kernelName, leakyRelu, opFor, relu, sigmoid, tanh } from '../../src';
+import { activationNames, activations, derivativeFor, kernelName, leakyRelu, opFor, relu, sigmoid, tanh } from 'tfjs-activations';
 import { tapedKernelName } from '../../src/kernels';
-import type { ActivationName } from '../../src';
+import type { ActivationName } from 'tfjs-activations';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 
 const all = activationNames;
@@ -170,8 +170,10 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
     const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
     const plain = opFor(name)(x, 0.2);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     tf.env().set('DEBUG', true);
     try {
+      expect(warn.mock.calls.some((args) => String(args[0]).startsWith('Debugging mode is ON'))).toBe(true);
       const debug = opFor(name)(x, 0.2);
       expect(Array.from(debug.dataSync())).toEqual(Array.from(plain.dataSync()));
       debug.dispose();
@@ -181,6 +183,7 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
     } finally {
       tf.env().set('DEBUG', false);
       log.mockRestore();
+      warn.mockRestore();
     }
     tf.dispose([x, plain]);
   });

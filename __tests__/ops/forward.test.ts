@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, activations, opFor } from '../../src';
+import { activationNames, activations, opFor } from 'tfjs-activations';
 import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 import { float32Sweep, ulpDistance, ulpDistanceFtz } from '../helpers/float32';

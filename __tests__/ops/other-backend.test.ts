@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { activationNames, activations, hasKernel, opFor } from '../../src';
+import { activationNames, activations, hasKernel, opFor } from 'tfjs-activations';
 import { kernelName, tapedKernelName } from '../../src/kernels';
 import { alphasOf } from '../helpers/alphas';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, activations, opFor, sigmoid, tanh } from '../../src';
+import { activationNames, activations, opFor, sigmoid, tanh } from 'tfjs-activations';
 import { alphasOf } from '../helpers/alphas';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 

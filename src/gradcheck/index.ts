@@ -1,6 +1,7 @@
 /*
  * Gradient checking. gradcheck.ts and activation.ts use only tfjs-core and this library, so a
- * browser page can import them; checkAll.ts also loads Node backends (src/backends.ts).
+ * browser page can import them (the Node-side checkAll, which loads backends, is in the tools:
+ * benchmarks/src/check).
  */
 export { gradcheck, formatGradcheckReport, describeComparison } from './gradcheck';
 export type {
@@ -21,6 +22,4 @@ export type {
   ActivationCheckTolerances,
   ErrorFigures,
 } from './activation';
-export { checkAll, formatCheckTable, formatAccuracyTable } from './checkAll';
-export type { BackendCheckResult, BackendCheckRunner, CheckAllOptions, CheckAllReport } from './checkAll';
 export { ulp, ulpDistance, seededRandom } from './float32';

@@ -8,7 +8,6 @@ export interface KernelExports {
 }
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(b64, 'base64'));
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

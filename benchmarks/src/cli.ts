@@ -1,25 +1,35 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { demoTable } from './commands/demo';
+import * as tf from '@tensorflow/tfjs-core';
+import { demoTable } from './commands/demoTable';
 import { allBackends, parseBackendList } from './backends';
 import { benchCommand } from './commands/bench';
 import type { BenchFlags } from './commands/bench';
 import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
-import { registerBrowserRunners } from './browser/bench';
-import { browserCheckRunners } from './browser/check';
-import { demoCommand } from './browser/demoCommand';
-import type { DemoFlags } from './browser/demoCommand';
+import { registerBrowserRunners } from './browser/driver/bench';
+import { browserCheckRunners } from './browser/driver/check';
+import { demoCommand } from './commands/demo';
+import type { DemoFlags } from './commands/demo';
 import { runCheckCommand } from './commands/check';
 import type { CheckCommandOptions } from './commands/check';
 
+// tfjs's own warnings (the "running TensorFlow.js in Node.js" banner) are not this tool's output;
+// PROD silences them and changes no computation.
+tf.env().set('PROD', true);
 // webgl and webgpu run in headless Chromium (started only when one of them is asked for).
 registerBrowserRunners();
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
 /** The command line: parses flags and calls the library; no logic of its own. */
 const program = new Command();
-program.name('tfjs-activations').description('Activation ops with hand-written gradients for TensorFlow.js');
+program
+  .name('tfjs-activations-bench')
+  .description('Gradient check, benchmark and report for tfjs-activations against TensorFlow.js built-ins')
+  .version(version, '-V, --version', 'print the version of tfjs-activations-bench');
 
 program
   .command('demo')

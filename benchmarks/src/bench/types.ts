@@ -1,5 +1,5 @@
-import type { ActivationName } from '../activations/types';
-import { activationNames } from '../activations';
+import type { ActivationName } from 'tfjs-activations';
+import { activationNames } from 'tfjs-activations';
 
 /** What one benchmark case times (see README "Benchmarks" and src/bench/cases.ts). */
 export type BenchPass = 'forward' | 'backward' | 'forward+backward' | 'train';

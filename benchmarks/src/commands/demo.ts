@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSizes } from '../bench/harness';
 import type { BenchOptions } from '../bench/types';
-import type { DemoBenchRun } from './demo';
-import { openPage, servePages } from './runner';
+import type { DemoBenchRun } from '../browser/page/demo';
+import { openPage, servePages } from '../browser/driver/runner';
 
 export interface DemoFlags {
   port: string;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activationNames, activations } from '../activations';
+import { activationNames, activations } from 'tfjs-activations';
 import { loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';
-import { derivativeFor, opFor } from '../ops';
+import { derivativeFor, opFor } from 'tfjs-activations';
 
 /** A small table: g(z) and g'(z) (from tf.grad of our op) at z = -2..2 on each Node backend. */
 export async function demoTable(backends: BackendName[] = ['cpu', 'wasm']): Promise<string> {

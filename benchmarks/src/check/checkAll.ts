@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activationNames, activations } from '../activations';
-import type { ActivationName } from '../activations/types';
+import { activationNames, activations } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
 import { allBackends, loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';
-import { checkActivation } from './activation';
-import type { ActivationCheckName, ActivationCheckOptions, ActivationCheckReport, ErrorFigures } from './activation';
+import { checkActivation } from 'tfjs-activations/gradcheck';
+import type { ActivationCheckName, ActivationCheckOptions, ActivationCheckReport, ErrorFigures } from 'tfjs-activations/gradcheck';
 
 /*
  * checkAll: checkActivation for every activation on every backend asked. Node backends are

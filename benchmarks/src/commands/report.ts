@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { allBackends, nodeBackends } from '../backends';
 import type { BackendName } from '../backends';
-import { checkAll, formatCheckTable } from '../gradcheck';
-import type { BackendCheckRunner, CheckAllReport } from '../gradcheck';
+import { checkAll, formatCheckTable } from '../check/checkAll';
+import type { BackendCheckRunner, CheckAllReport } from '../check/checkAll';
 import { registerBuiltinGradients } from '../bench/node';
 import { benchMarkdown, escapeHtml, summaryText } from '../bench/format';
 import { benchSections, htmlPage } from '../bench/html';
@@ -25,7 +25,7 @@ const BROWSER_BACKENDS: BackendName[] = ['webgl', 'webgpu'];
 /**
  * The report's gradient check: first and second order on the Node backends; first order in the
  * browser, where second order costs about 75 s per backend here (SwiftShader), which would put
- * `npm start` over 5 minutes. `tfjs-activations check --backends webgl,webgpu` runs both orders.
+ * `npm start` over 5 minutes. `tfjs-activations-bench check --backends webgl,webgpu` runs both orders.
  */
 async function reportCheck(runners: Partial<Record<BackendName, BackendCheckRunner>>): Promise<CheckAllReport> {
   const inNode = await checkAll({ backends: nodeBackends });

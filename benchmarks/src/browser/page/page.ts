@@ -1,6 +1,7 @@
 /*
- * The test page's script (bundled by esbuild, see ./bundle.ts): tfjs with every browser backend,
- * this library, and an API on window.tfa that the Node side drives through playwright.
+ * The tools' page script (bundled by esbuild, see ../driver/runner.ts): tfjs with every browser
+ * backend, the library, and an API on window.tfa that the Node side drives through playwright:
+ * `bench` and `check --backends webgl,webgpu` run the same harness and checker as in Node.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -8,63 +9,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { benchBackend } from '../bench/harness';
-import type { BenchOptions, BenchResult, ProgressCallback } from '../bench/types';
-import { opFor } from '../ops';
-import { runCheck } from './checks';
-import type { BackendProbe, CheckName, CheckResult } from './checks';
-import type { ActivationName } from '../activations/types';
-import { checkActivation } from '../gradcheck/activation';
-import type { ActivationCheckOptions, ActivationCheckReport } from '../gradcheck/activation';
-import { WASM_PATH } from './paths';
+import { benchBackend } from '../../bench/harness';
+import type { BenchOptions, BenchResult, ProgressCallback } from '../../bench/types';
+import { opFor } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
+import { checkActivation } from 'tfjs-activations/gradcheck';
+import type { ActivationCheckOptions, ActivationCheckReport } from 'tfjs-activations/gradcheck';
+import { WASM_PATH } from '../paths';
 
 setWasmPaths(WASM_PATH);
 
-/** The backend internals the probes read (structural: no import of backend classes). */
-interface WebGLInternals {
-  binaryCache: Record<string, unknown>;
-  texData: { get(id: unknown): { isPacked?: boolean } | undefined };
-  packTensor(t: unknown): unknown;
-  unpackTensor(t: unknown): unknown;
-}
-interface WebGPUInternals {
-  pipelineCache: Record<string, unknown>;
-}
-
-function probeFor(backendName: string): BackendProbe {
-  const backend = tf.backend() as unknown;
-  if (backendName === 'webgl') {
-    const gl = backend as WebGLInternals;
-    return {
-      programCount: () => Object.keys(gl.binaryCache).length,
-      layout: {
-        conversions(fn: () => void): number {
-          const pack = gl.packTensor;
-          const unpack = gl.unpackTensor;
-          let count = 0;
-          gl.packTensor = (t) => (count++, pack.call(gl, t));
-          gl.unpackTensor = (t) => (count++, unpack.call(gl, t));
-          try {
-            fn();
-          } finally {
-            gl.packTensor = pack;
-            gl.unpackTensor = unpack;
-          }
-          return count;
-        },
-        isPacked: (t: Tensor) => gl.texData.get(t.dataId)?.isPacked === true,
-      },
-    };
-  }
-  if (backendName === 'webgpu') {
-    return { programCount: () => Object.keys((backend as WebGPUInternals).pipelineCache).length };
-  }
-  return { programCount: () => 0 };
-}
-
 /** Makes `name` the active backend; resolves to what the page could get, with the reason if not. */
-async function useBackend(name: string): Promise<{ ok: boolean; backend: string; reason?: string }> {
+export async function useBackend(name: string): Promise<{ ok: boolean; backend: string; reason?: string }> {
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
@@ -73,14 +29,6 @@ async function useBackend(name: string): Promise<{ ok: boolean; backend: string;
   } catch (e) {
     return { ok: false, backend: tf.getBackend(), reason: e instanceof Error ? e.message : String(e) };
   }
-}
-
-async function check(backendName: string, checkName: CheckName, activation: ActivationName): Promise<CheckResult> {
-  if (tf.getBackend() !== backendName) {
-    const r = await useBackend(backendName);
-    if (!r.ok) return { ok: false, detail: `backend ${backendName} unavailable: ${r.reason}` };
-  }
-  return runCheck(checkName, activation, probeFor(backendName));
 }
 
 async function bench(backendName: string, options: Partial<BenchOptions>, onProgress?: ProgressCallback): Promise<BenchResult[]> {
@@ -115,7 +63,6 @@ async function gpuInfo(): Promise<Record<string, string>> {
 
 export interface PageApi {
   useBackend: typeof useBackend;
-  check: typeof check;
   bench: typeof bench;
   gradcheck: typeof gradcheck;
   gpuInfo: typeof gpuInfo;
@@ -125,6 +72,6 @@ export interface PageApi {
   opFor: typeof opFor;
 }
 
-const api: PageApi = { useBackend, check, bench, gradcheck, gpuInfo, numTensors: () => tf.memory().numTensors, tf, opFor };
+const api: PageApi = { useBackend, bench, gradcheck, gpuInfo, numTensors: () => tf.memory().numTensors, tf, opFor };
 (window as unknown as { tfa: PageApi }).tfa = api;
-document.title = 'tfjs-activations test page (ready)';
+document.title = 'tfjs-activations page (ready)';

@@ -4,13 +4,13 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { serveStatic } from './server';
 import type { StaticServer } from './server';
-import { WASM_PATH } from './paths';
+import { WASM_PATH } from '../paths';
 
 /*
  * Runs pages in headless Chromium: bundles a page script with esbuild, serves it from 127.0.0.1,
- * and drives it with playwright-core. Used by the browser tests, the demo, and the CLI's webgl
- * and webgpu backends. esbuild and playwright-core are loaded on demand (dev dependencies: the
- * library itself never needs them).
+ * and drives it with playwright-core. Used by the CLI's webgl and webgpu backends, the demo, and
+ * the browser tests. esbuild and playwright-core are loaded on demand, so commands that never
+ * open a page do not pay for them.
  */
 
 /** Flags under which WebGL2 and WebGPU both come up on SwiftShader in a headless container. */
@@ -31,30 +31,56 @@ export function findChromium(): string | undefined {
   return candidates.find((p): p is string => p != null && p !== '' && existsSync(p));
 }
 
-/** Source file next to this one: .ts under ts-jest, .js when running from dist/. */
-function sibling(name: string): string {
-  const ext = path.extname(__filename);
-  return path.join(__dirname, `${name}${ext}`);
+/** A page script in ../page: .ts under ts-jest, .js when running from dist/. */
+function pageScript(name: string): string {
+  return path.join(__dirname, '..', 'page', `${name}${path.extname(__filename)}`);
 }
 
-/** The package root (where node_modules and demo/ live), from src/browser or dist/browser. */
-export const packageRoot = path.resolve(__dirname, '..', '..');
+/** The tools' package root (where demo/ lives), from src/browser/driver or dist/browser/driver. */
+export const packageRoot = path.resolve(__dirname, '..', '..', '..');
+
+/*
+ * Under ts-jest the tools run from source, and so must the library they bundle (the package
+ * name would resolve to its build): the repo's library sources, when they are there.
+ */
+const librarySources = path.resolve(packageRoot, '..', 'src');
+function librarySourcePlugins(): import('esbuild').Plugin[] {
+  if (path.extname(__filename) !== '.ts' || !existsSync(path.join(librarySources, 'index.ts'))) return [];
+  return [{
+    name: 'library-sources',
+    setup(build) {
+      build.onResolve({ filter: /^tfjs-activations(\/[a-z-]+)?$/ }, (args) => ({
+        path: path.join(librarySources, args.path.slice('tfjs-activations'.length), 'index.ts'),
+      }));
+    },
+  }];
+}
 
 export interface Bundle {
   /** Directory served at '/'. */
   dir: string;
 }
 
-const HARNESS_HTML = `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>tfjs-activations test page</title></head>
-<body><script src="page.js"></script></body></html>
+const pageHtml = (script: string): string => `<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>tfjs-activations page</title></head>
+<body><script src="${script}.js"></script></body></html>
 `;
 
 let bundled: Promise<Bundle> | undefined;
+const extraEntries: Record<string, string> = {};
 
 /**
- * Bundles the test page (./page) and the demo's script (./demo; its markup is demo/index.html)
- * into a temporary directory, once per process.
+ * Adds a page script bundled beside the tools' own, served as `<name>.html` (the browser tests
+ * add their checks this way). Must come before the first bundle of the process.
+ */
+export function addPageEntry(name: string, file: string): void {
+  if (bundled != null) throw new Error(`addPageEntry('${name}'): the pages of this process are bundled already`);
+  extraEntries[name] = file;
+}
+
+/**
+ * Bundles the tools' page (../page/page), the demo's script (../page/demo; its markup is
+ * demo/index.html) and any added entries into a temporary directory, once per process.
  */
 export function bundlePages(): Promise<Bundle> {
   bundled ??= (async () => {
@@ -63,7 +89,7 @@ export function bundlePages(): Promise<Bundle> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-activations-page-'));
     // About 12 MB of bundles per process: removed when the process ends (or by removeBundles).
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const entryPoints: Record<string, string> = { page: sibling('page'), demo: sibling('demo') };
+    const entryPoints: Record<string, string> = { page: pageScript('page'), demo: pageScript('demo'), ...extraEntries };
     await esbuild.build({
       entryPoints,
       bundle: true,
@@ -75,10 +101,14 @@ export function bundlePages(): Promise<Bundle> {
       sourcemap: false,
       logLevel: 'silent',
       define: { 'process.env.NODE_ENV': '"production"' },
-      // Type-checked imports name vega-lite's build path; its exports map only allows the root.
-      alias: { 'vega-lite/build/index': 'vega-lite' },
+      alias: {
+        // Type-checked imports name vega-lite's build path; its exports map only allows the root.
+        'vega-lite/build/index': 'vega-lite',
+      },
+      plugins: librarySourcePlugins(),
     });
-    writeFileSync(path.join(dir, 'index.html'), HARNESS_HTML);
+    writeFileSync(path.join(dir, 'index.html'), pageHtml('page'));
+    for (const name of Object.keys(extraEntries)) writeFileSync(path.join(dir, `${name}.html`), pageHtml(name));
     const demoHtml = path.join(packageRoot, 'demo', 'index.html');
     if (existsSync(demoHtml)) {
       mkdirSync(path.join(dir, 'demo'), { recursive: true });

@@ -1,6 +1,6 @@
-import type { BackendName } from '../backends';
-import type { BackendCheckRunner } from '../gradcheck/checkAll';
-import type { PageApi } from './page';
+import type { BackendName } from '../../backends';
+import type { BackendCheckRunner } from '../../check/checkAll';
+import type { PageApi } from '../page/page';
 import { browserBackends } from './bench';
 import { openPage } from './runner';
 

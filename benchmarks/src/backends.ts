@@ -31,15 +31,23 @@ export function loadNodeBackend(name: BackendName): BackendStatus {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(packages[name]);
   } catch (e) {
-    const why =
-      name === 'tensorflow'
-        ? `${packages[name]} is not installed (it is an optional dependency whose install downloads libtensorflow, which this network blocks)`
-        : `${packages[name]} could not be loaded: ${(e as Error).message.split('\n')[0]}`;
-    return { name, available: false, reason: why };
+    return { name, available: false, reason: loadFailure(packages[name], e) };
   }
   return tf.findBackendFactory(name) != null
     ? { name, available: true }
     : { name, available: false, reason: `${packages[name]} loaded but registered no '${name}' backend` };
+}
+
+/** One line saying why a backend package did not load: not installed, or its own first error line. */
+function loadFailure(pkg: string, e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  const first = String(err.message ?? e).split('\n')[0];
+  if (err.code === 'MODULE_NOT_FOUND' && first.includes(`'${pkg}'`)) {
+    return pkg === packages.tensorflow
+      ? `${pkg} is not installed (optional: \`npm install ${pkg}\`, whose install step downloads libtensorflow)`
+      : `${pkg} is not installed`;
+  }
+  return `${pkg} could not be loaded: ${first}`;
 }
 
 /** Makes `name` the active backend, loading it first; throws with the reason if it cannot. */

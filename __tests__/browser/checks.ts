@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { activations } from '../activations';
-import type { ActivationDefinition, ActivationName } from '../activations/types';
-import { kernelName } from '../kernels/names';
-import { derivativeFor, derivativeFromOutputFor, opFor } from '../ops';
-import { kinksOf } from '../gradcheck/activation';
+import { activations } from 'tfjs-activations';
+import type { ActivationDefinition, ActivationName } from 'tfjs-activations';
+import { kernelName } from 'tfjs-activations/kernels';
+import { derivativeFor, derivativeFromOutputFor, opFor } from 'tfjs-activations';
+import { kinksOf } from 'tfjs-activations/gradcheck';
 
 /*
  * Correctness checks of our ops on whatever backend is active, written against tf only, so the

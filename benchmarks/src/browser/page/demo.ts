@@ -16,14 +16,14 @@ import * as vega from 'vega';
 // build path gives the types, and the bundler aliases it to the package (see ./runner.ts).
 import { compile } from 'vega-lite/build/index';
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import { activationNames, activations } from '../activations';
-import type { ActivationName } from '../activations/types';
-import { speedupSpec } from '../bench/charts';
-import { pairRows } from '../bench/format';
-import { benchBackend } from '../bench/harness';
-import type { BenchOptions, BenchResult } from '../bench/types';
-import { opFor } from '../ops';
-import { WASM_PATH } from './paths';
+import { activationNames, activations } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
+import { speedupSpec } from '../../bench/charts';
+import { pairRows } from '../../bench/format';
+import { benchBackend } from '../../bench/harness';
+import type { BenchOptions, BenchResult } from '../../bench/types';
+import { opFor } from 'tfjs-activations';
+import { WASM_PATH } from '../paths';
 
 setWasmPaths(WASM_PATH);
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ActivationName } from '../activations/types';
+import type { ActivationName } from 'tfjs-activations';
 import { measureBandwidth } from './bandwidth';
 import { bandwidthFraction } from './bytes';
 import { makeCase } from './cases';

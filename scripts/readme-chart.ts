@@ -7,9 +7,9 @@
  *   node build/readme-chart.js docs/bench.json docs/speedup.svg
  */
 import * as fs from 'fs';
-import { renderSvg, speedupSpec } from '../src/bench/charts';
-import { speedupLegend, speedupTables, toMarkdown } from '../src/bench/format';
-import type { BenchReport } from '../src/bench/types';
+import { renderSvg, speedupSpec } from '../benchmarks/src/bench/charts';
+import { speedupLegend, speedupTables, toMarkdown } from '../benchmarks/src/bench/format';
+import type { BenchReport } from '../benchmarks/src/bench/types';
 
 async function main(): Promise<void> {
   const [input = 'docs/bench.json', output = 'docs/speedup.svg'] = process.argv.slice(2);

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'fs';
-import { activationNames, isActivationName } from '../activations';
-import type { ActivationName } from '../activations/types';
+import { activationNames, isActivationName } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
 import { allBackends, parseBackendList } from '../backends';
-import { checkAll, formatAccuracyTable, formatCheckTable } from '../gradcheck';
-import type { BackendCheckRunner, CheckAllReport } from '../gradcheck';
+import { checkAll, formatAccuracyTable, formatCheckTable } from '../check/checkAll';
+import type { BackendCheckRunner, CheckAllReport } from '../check/checkAll';
 import type { BackendName } from '../backends';
 import { registerBuiltinGradients } from '../bench/node';
 
-/** Flags of `tfjs-activations check`, as commander hands them over. */
+/** Flags of `tfjs-activations-bench check`, as commander hands them over. */
 export interface CheckCommandOptions {
   backends?: string;
   activations?: string;
@@ -32,7 +32,7 @@ export function parseOrderList(list: string): (1 | 2)[] {
 }
 
 /**
- * `tfjs-activations check`: runs checkAll, prints the table (and the markdown accuracy table
+ * `tfjs-activations-bench check`: runs checkAll, prints the table (and the markdown accuracy table
  * with --accuracy), writes JSON if asked. Returns the exit code: 1 on any FAIL.
  * `runners` is where a browser runner for webgl/webgpu plugs in.
  */

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { activationNames, isActivationName } from '../activations';
-import type { ActivationName } from '../activations/types';
+import { activationNames, isActivationName } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
 import { parseBackendList } from '../backends';
 import { benchMarkdown, summaryText } from '../bench/format';
 import { parseSizes } from '../bench/harness';
@@ -12,7 +12,7 @@ import type { RunOptions } from '../bench/node';
 import { allPasses, defaultOptions, quickOptions } from '../bench/types';
 import type { BenchPass, BenchReport, ProgressCallback } from '../bench/types';
 
-/** The flags of `tfjs-activations bench`, as commander gives them. */
+/** The flags of `tfjs-activations-bench bench`, as commander gives them. */
 export interface BenchFlags {
   backends: string;
   activations?: string;

@@ -1,7 +1,7 @@
-import { registerBackendRunner } from '../bench/node';
-import type { BackendRunner } from '../bench/node';
-import type { BenchResult, Progress } from '../bench/types';
-import type { PageApi } from './page';
+import { registerBackendRunner } from '../../bench/node';
+import type { BackendRunner } from '../../bench/node';
+import type { BenchResult, Progress } from '../../bench/types';
+import type { PageApi } from '../page/page';
 import { openPage } from './runner';
 
 /** The browser backends: tfjs runs them only in a page, so the CLI runs them in headless Chromium. */

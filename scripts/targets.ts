@@ -6,9 +6,9 @@
  *   node build/targets.js docs/bench.json docs/bench-gpu.json
  */
 import * as fs from 'fs';
-import { pairRows } from '../src/bench/format';
-import { formatSize } from '../src/bench/harness';
-import type { BenchPass, BenchReport, BenchResult } from '../src/bench/types';
+import { pairRows } from '../benchmarks/src/bench/format';
+import { formatSize } from '../benchmarks/src/bench/harness';
+import type { BenchPass, BenchReport, BenchResult } from '../benchmarks/src/bench/types';
 
 interface Target {
   backends: string[];

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { activations } from '../activations';
-import type { ActivationDefinition, ActivationName } from '../activations/types';
-import { runBackward, runForward } from '../kernels';
-import { opFor } from '../ops';
+import { activations } from 'tfjs-activations';
+import type { ActivationDefinition, ActivationName } from 'tfjs-activations';
+import { runBackward, runForward } from 'tfjs-activations/kernels';
+import { opFor } from 'tfjs-activations';
 import type { BenchPass, Impl } from './types';
 
 /**
