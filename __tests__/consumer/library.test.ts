@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'fs';
 import * as path from 'path';
-import { lastJson, makeProject, packWorkspaces, repoBin, tempDir } from './project';
+import { emptyProject, installFlags, lastJson, makeProject, packWorkspaces, repoBin, tempDir } from './project';
 import type { Project, Tarballs } from './project';
 
 /*
@@ -222,3 +222,23 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+
+describe('peer range = tested range', () => {
+  test('tfjs 3.21 (the oldest tested line) installs with no flag, one tfjs-layers, and runs ops, gradients and a layers fit', () => {
+    const p = makeProject('tfjs3', ['@tensorflow/tfjs@3.21.0', '@tensorflow/tfjs-backend-wasm@3.21.0', tarballs.library]);
+    const ls = p.tryRun('npm', ['ls', '--all', '--parseable']);
+    const layers = ls.stdout.split('\n').filter((l) => /@tensorflow[\\/]tfjs-layers$/.test(l));
+    expect(layers).toHaveLength(1);
+    expect(p.run('node', ['-p', "require('@tensorflow/tfjs-layers/package.json').version"]).trim()).toBe('3.21.0');
+    p.write('use.cjs', cjs);
+    expectUsage(lastJson<UsageResult>(p.run('node', ['use.cjs'])));
+  }, 600000);
+
+  test('an untested tfjs (4.0) is refused at install, naming the peer', () => {
+    const r = emptyProject('untested').tryRun('npm', ['install', ...installFlags, '@tensorflow/tfjs-core@4.0.0', tarballs.library]);
+    const output = `${r.stdout}${r.stderr}`;
+    expect(r.status).not.toBe(0);
+    expect(output).toMatch(/ERESOLVE/);
+    expect(output).toMatch(/peer @tensorflow\/tfjs-core@"\^3\.21\.0 \|\| \^4\.22\.0" from tfjs-activations/);
+  }, 600000);
+});

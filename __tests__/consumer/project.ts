@@ -51,7 +51,17 @@ export interface Project {
 }
 
 /** A fresh npm project in a temporary folder (removed when the process exits) with `deps` installed. */
-export function makeProject(name: string, deps: string[], options: { type?: 'module' | 'commonjs'; npmFlags?: string[] } = {}): Project {
+export function makeProject(name: string, deps: string[], options: { npmFlags?: string[] } = {}): Project {
+  const project = emptyProject(name);
+  project.run('npm', ['install', ...installFlags, ...(options.npmFlags ?? []), ...deps], { timeoutMs: 600000 });
+  return project;
+}
+
+/** npm install's flags here: the cache first, no audit or funding chatter. */
+export const installFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+
+/** A fresh npm project with nothing installed. */
+export function emptyProject(name: string, options: { type?: 'module' | 'commonjs' } = {}): Project {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tfa-consumer-${name}-`));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true, ...(options.type != null ? { type: options.type } : {}) }, null, 2));
@@ -65,7 +75,7 @@ export function makeProject(name: string, deps: string[], options: { type?: 'mod
       return r.stdout;
     },
     tryRun(cmd, args) {
-      const r = spawnSync(cmd, args, { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 300000 });
+      const r = spawnSync(cmd, args, { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 600000 });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     write(file, text) {
@@ -75,7 +85,6 @@ export function makeProject(name: string, deps: string[], options: { type?: 'mod
       return p;
     },
   };
-  project.run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...(options.npmFlags ?? []), ...deps], { timeoutMs: 600000 });
   return project;
 }
 
