@@ -33,8 +33,19 @@ describe('bench formatting', () => {
   test('speedup tables: one per backend, a column per size', () => {
     const tables = speedupTables(results);
     expect(tables.map((t) => t.backend)).toEqual(['cpu', 'wasm']);
-    expect(tables[0].table).toEqual({ header: ['activation', 'pass', '1e2', '1e4'], rows: [['sigmoid', 'forward', '3.00x', '0.50x*']] });
+    // 0.50x is marked as slower than tf's; wasm has no 1e4 column, so nothing is empty there.
+    expect(tables[0].table).toEqual({ header: ['activation', 'pass', '1e2', '1e4'], rows: [['sigmoid', 'forward', '3.00x', '0.50x*']], classes: [['', '', '', 'slower']] });
     expect(tables[1].table.rows).toEqual([['sigmoid', 'backward', '8.00x']]);
+    expect(toHtml(tables[0].table)).toContain('<td class="slower">0.50x*</td>');
+  });
+
+  test('a case a run did not measure says so, in every rendering', () => {
+    const partial = results.filter((r) => !(r.backend === 'cpu' && r.size === 1e4)).concat(
+      results.filter((r) => r.backend === 'cpu' && r.size === 1e4).map((r) => ({ ...r, pass: 'backward' as const })),
+    );
+    const [cpu] = speedupTables(partial);
+    expect(cpu.table.rows).toEqual([['sigmoid', 'forward', '3.00x', 'not measured'], ['sigmoid', 'backward', 'not measured', '0.50x*']]);
+    expect(cpu.table.classes).toEqual([['', '', '', 'empty'], ['', '', 'empty', 'slower']]);
   });
 
   test('markdown, text and html renderings of a table', () => {

@@ -101,7 +101,7 @@ describe('checkAll and the check command', () => {
     expect(r.backends.map((b) => [b.backend, b.ran])).toEqual([['cpu', true], ['webgpu', false]]);
     expect(r.backends[1].reason).toMatch(/browser/);
     const text = formatCheckTable(r);
-    expect(text).toMatch(/ReLU\s+cpu\s+finite-differences\s+PASS/);
+    expect(text).toMatch(/relu\s+cpu\s+finite-differences\s+PASS/);
     expect(text).toMatch(/not run:\n {2}webgpu: webgpu needs a browser/);
     expect(text).toMatch(/PASS: 10 of 10 checks passed on cpu$/);
     expect(formatAccuracyTable(r)).toMatch(/\| sigmoid \| cpu \| [\d.e-]+ \/ \d+ \|/);
@@ -113,7 +113,7 @@ describe('checkAll and the check command', () => {
     };
     const withRunner = await checkAll({ backends: ['webgl'], activations: ['relu'], orders: [1], check: quick, runners: { webgl: broken } });
     expect(withRunner.ok).toBe(false);
-    expect(formatCheckTable(withRunner)).toMatch(/ReLU\s+webgl\s+forward\s+FAIL[\s\S]*relu on webgl: forward: broken[\s\S]*FAIL: 0 of 5/);
+    expect(formatCheckTable(withRunner)).toMatch(/relu\s+webgl\s+forward\s+FAIL[\s\S]*relu on webgl: forward: broken[\s\S]*FAIL: 0 of 5/);
   });
 
   it('the command writes JSON and exits 0 on PASS, 1 on FAIL', async () => {

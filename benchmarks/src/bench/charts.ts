@@ -24,12 +24,16 @@ function sweepFacet(values: readonly { pass: string; activation: string }[]) {
   };
 }
 const PANEL = { width: 150, height: 110 };
+/** Vega expression for formatSize (harness.ts): 1e2, 1e4, 1e6 for powers of ten from 100, else the number. */
+const e10 = 'log(datum.value) / LN10';
+const sizeLabelExpr = `datum.value >= 100 && abs(${e10} - round(${e10})) < 1e-9 ? '1e' + round(${e10}) : '' + datum.value`;
 
 /** Median time vs size, ours and tf's, one panel per activation (columns) and pass (rows). */
 export function timeVsSizeSpec(results: readonly BenchResult[], backend: string): TopLevelSpec {
   const values = results
     .filter((r) => r.backend === backend)
     .map((r) => ({ activation: r.activation, pass: r.pass, size: r.size, impl: implLabel[r.impl], medianMs: r.medianMs, p10Ms: r.p10Ms, p90Ms: r.p90Ms }));
+  const sizes = [...new Set(values.map((v) => v.size))].sort((a, b) => a - b);
   return {
     $schema: schema,
     title: `${backend}: median time per run vs size (bars: p10-p90)`,
@@ -38,7 +42,8 @@ export function timeVsSizeSpec(results: readonly BenchResult[], backend: string)
     spec: {
       ...PANEL,
       encoding: {
-        x: { field: 'size', type: 'quantitative', scale: { type: 'log' }, axis: { format: '.0e', tickCount: 4 }, title: 'elements' },
+        // Ticks at the sizes measured, labelled as the CLI spells them (1e2, 1e4, 1e6).
+        x: { field: 'size', type: 'quantitative', scale: { type: 'log' }, axis: { values: sizes, labelExpr: sizeLabelExpr }, title: 'elements' },
         color: { field: 'impl', type: 'nominal', title: null },
       },
       layer: [

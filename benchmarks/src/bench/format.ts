@@ -6,7 +6,15 @@ import type { BenchPass, BenchReport, BenchResult } from './types';
 export interface Table {
   header: string[];
   rows: string[][];
+  /** Optional CSS class per cell (same shape as rows), for the HTML form. */
+  classes?: string[][];
 }
+
+/** Marks a speedup cell below 1 (ours slower than tf's built-in) and an empty one in the HTML tables. */
+export const SLOWER_CLASS = 'slower';
+export const EMPTY_CLASS = 'empty';
+/** What an empty speedup cell shows: the case was not measured in this run. */
+export const NOT_MEASURED = 'not measured';
 
 /** Ours and tf's built-in side by side for one case. */
 export interface PairRow {
@@ -57,23 +65,26 @@ export function formatSpeedup(row: Pick<PairRow, 'speedup' | 'noisy'>): string {
 
 export const speedupLegend = `speedup = tf built-in median / ours (> 1: ours faster); * = p90-p10 spread over ${NOISY_SPREAD * 100}% of the median on either side`;
 
-/** Per backend: rows activation x pass, one column per size, cells the speedup. */
+/**
+ * Per backend: rows activation x pass, one column per size, cells the speedup. A case the run
+ * did not measure shows NOT_MEASURED; the classes mark those and the cells where ours is slower.
+ */
 export function speedupTables(results: readonly BenchResult[]): { backend: string; table: Table }[] {
   const pairs = pairRows(results);
   return unique(pairs.map((p) => p.backend)).map((backend) => {
     const mine = pairs.filter((p) => p.backend === backend);
     const sizes = unique(mine.map((p) => p.size)).sort((a, b) => a - b);
     const rows: string[][] = [];
+    const classes: string[][] = [];
     for (const activation of unique(mine.map((p) => p.activation))) {
       for (const pass of unique(mine.map((p) => p.pass))) {
-        const cells = sizes.map((size) => {
-          const p = mine.find((q) => q.activation === activation && q.pass === pass && q.size === size);
-          return p == null ? '' : formatSpeedup(p);
-        });
-        if (cells.some((c) => c !== '')) rows.push([activation, pass, ...cells]);
+        const found = sizes.map((size) => mine.find((q) => q.activation === activation && q.pass === pass && q.size === size));
+        if (found.every((p) => p == null)) continue;
+        rows.push([activation, pass, ...found.map((p) => (p == null ? NOT_MEASURED : formatSpeedup(p)))]);
+        classes.push(['', '', ...found.map((p) => (p == null ? EMPTY_CLASS : p.speedup < 1 ? SLOWER_CLASS : ''))]);
       }
     }
-    return { backend, table: { header: ['activation', 'pass', ...sizes.map(formatSize)], rows } };
+    return { backend, table: { header: ['activation', 'pass', ...sizes.map(formatSize)], rows, classes } };
   });
 }
 
@@ -142,10 +153,14 @@ export function escapeHtml(s: string): string {
 }
 
 export function toHtml(t: Table): string {
-  const cells = (tag: string, r: string[]): string => r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('');
-  return `<table><thead><tr>${cells('th', t.header)}</tr></thead><tbody>${t.rows
-    .map((r) => `<tr>${cells('td', r)}</tr>`)
-    .join('')}</tbody></table>`;
+  const head = t.header.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows
+    .map((r, i) => `<tr>${r.map((c, j) => {
+      const cls = t.classes?.[i]?.[j];
+      return `<td${cls != null && cls !== '' ? ` class="${cls}"` : ''}>${escapeHtml(c)}</td>`;
+    }).join('')}</tr>`)
+    .join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** The summary the terminal shows: one speedup table per backend, plus skipped backends. */

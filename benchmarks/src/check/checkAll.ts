@@ -114,7 +114,7 @@ export function formatCheckTable(report: CheckAllReport): string {
   for (const b of report.backends) {
     for (const r of b.reports) {
       for (const c of r.checks) {
-        rows.push([activations[r.activation].title, b.backend, c.check, c.ok ? 'PASS' : 'FAIL', c.summary]);
+        rows.push([r.activation, b.backend, c.check, c.ok ? 'PASS' : 'FAIL', c.summary]);
       }
     }
   }
@@ -153,7 +153,7 @@ export function formatAccuracyTable(report: CheckAllReport): string {
       const fwd = pick(r, 'forward');
       const bwd = pick(r, 'backward');
       rows.push(
-        `| ${activations[r.activation].title} | ${b.backend} | ${cell(fwd?.small)} | ${cell(fwd?.large)} | ${cell(bwd?.small)} | ${cell(bwd?.large)} |`,
+        `| ${r.activation} | ${b.backend} | ${cell(fwd?.small)} | ${cell(fwd?.large)} | ${cell(bwd?.small)} | ${cell(bwd?.large)} |`,
       );
     }
   }

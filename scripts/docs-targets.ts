@@ -1,11 +1,7 @@
 /*
- * The README's performance table: each backend's speedups from `bench --json` files, checked
- * against the performance targets (issue 7), with the cells that miss named.
- * Run:
- *   npx esbuild benchmarks/targets.ts --bundle --platform=node --external:@tensorflow/* --outfile=build/targets.js
- *   node build/targets.js docs/bench.json docs/bench-gpu.json
+ * The performance targets of the four classic activations (issue 7), and the table that checks a
+ * benchmark's speedups against them, naming the cells that miss (docs/benchmarks.md, via ./docs.ts).
  */
-import * as fs from 'fs';
 import { pairRows } from '../benchmarks/src/bench/format';
 import { formatSize } from '../benchmarks/src/bench/harness';
 import type { BenchPass, BenchReport, BenchResult } from '../benchmarks/src/bench/types';
@@ -33,12 +29,11 @@ const targets: Target[] = [
   { backends: GPU, pass: 'forward', min: () => 1, text: '>= 1x' },
 ];
 
-function main(): void {
-  const results: BenchResult[] = process.argv.slice(2).flatMap((f) => (JSON.parse(fs.readFileSync(f, 'utf8')) as BenchReport).results);
+/** The targets table: each backend's speedups at every size, checked against the targets, misses named. */
+export function targetsTable(results: readonly BenchResult[]): string {
   const rows = pairRows(results);
   const activations = [...new Set(rows.map((r) => r.activation))];
-  console.log('| backend | pass | ' + activations.join(' | ') + ' | target | met? |');
-  console.log('|---|---|' + activations.map(() => '---|').join('') + '---|---|');
+  const lines = ['| backend | pass | ' + activations.join(' | ') + ' | target | met? |', '|---|---|' + activations.map(() => '---|').join('') + '---|---|'];
   for (const t of targets) {
     for (const backend of t.backends) {
       const cells = rows.filter((r) => r.backend === backend && r.pass === t.pass);
@@ -53,9 +48,8 @@ function main(): void {
         return min != null && r.speedup < min;
       });
       const met = misses.length === 0 ? 'yes' : 'missed: ' + misses.map((r) => `${r.activation} ${formatSize(r.size)} (${fmt(r.speedup)})`).join(', ');
-      console.log(`| ${backend} | ${t.pass} | ${perActivation.join(' | ')} | ${t.text} | ${met} |`);
+      lines.push(`| ${backend} | ${t.pass} | ${perActivation.join(' | ')} | ${t.text} | ${met} |`);
     }
   }
+  return lines.join('\n');
 }
-
-main();
