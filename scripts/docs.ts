@@ -63,7 +63,7 @@ export const generators: Record<string, (d: DocsData) => string> = {
   'gpu-provenance': (d) => provenance(d.benchGpu),
   'gpu-speedups': (d) => speedups(d.benchGpu),
   targets: (d) => targetsTable([...d.bench.results, ...d.benchGpu.results]),
-  'check-provenance': (d) => `Run ${d.check.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}: ${d.check.backends.map((b) => `${b.backend} ${b.ran ? 'ran' : `not run (${b.reason})`}`).join('; ')}.`,
+  'check-provenance': (d) => `Run ${d.check.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, orders ${d.check.orders.join(' and ')}, verdict ${d.check.ok ? 'PASS' : 'FAIL'}: ${d.check.backends.map((b) => `${b.backend} ${b.ran ? 'ran' : `not run (${b.reason})`}`).join('; ')}.`,
   accuracy: (d) => formatAccuracyTable(d.check),
 };
 

@@ -68,3 +68,17 @@ export function parseBackendList(list: string): BackendName[] {
   }
   return names as BackendName[];
 }
+
+/**
+ * tf's gradient functions (Sigmoid_grad etc.) are registered by the @tensorflow/tfjs package, not
+ * by tfjs-core's Node bundle; the benchmark's backward, forward+backward and train passes and the gradient check need them.
+ */
+export function registerBuiltinGradients(): void {
+  if (tf.getGradient('Sigmoid') != null) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@tensorflow/tfjs');
+  } catch (e) {
+    throw new Error(`the benchmark needs tf's gradients from @tensorflow/tfjs, which could not be loaded: ${(e as Error).message}`);
+  }
+}

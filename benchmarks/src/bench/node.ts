@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs-core';
-import { allBackends, loadNodeBackend, useBackend } from '../backends';
+import { allBackends, loadNodeBackend, registerBuiltinGradients, useBackend } from '../backends';
 import type { BackendName } from '../backends';
 import { measureBandwidth } from './bandwidth';
 import { benchBackend, sweepCases } from './harness';
@@ -30,19 +30,6 @@ export function registerBackendRunner(backend: string, runner: BackendRunner): v
   registeredRunners.set(backend, runner);
 }
 
-/**
- * tf's gradient functions (Sigmoid_grad etc.) are registered by the @tensorflow/tfjs package, not
- * by tfjs-core's Node bundle; the backward, forward+backward and train passes need them.
- */
-export function registerBuiltinGradients(): void {
-  if (tf.getGradient('Sigmoid') != null) return;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('@tensorflow/tfjs');
-  } catch (e) {
-    throw new Error(`the benchmark needs tf's gradients from @tensorflow/tfjs, which could not be loaded: ${(e as Error).message}`);
-  }
-}
 
 export function machineInfo(): Record<string, string | number> {
   const cpus = os.cpus();

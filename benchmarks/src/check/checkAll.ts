@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activationNames, activations } from 'tfjs-activations';
+import { activationNames } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
 import { allBackends, loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'fs';
 import { activationNames, isActivationName } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
-import { allBackends, parseBackendList } from '../backends';
+import { allBackends, parseBackendList, registerBuiltinGradients } from '../backends';
 import { checkAll, formatAccuracyTable, formatCheckTable } from '../check/checkAll';
 import type { BackendCheckRunner, CheckAllReport } from '../check/checkAll';
 import type { BackendName } from '../backends';
-import { registerBuiltinGradients } from '../bench/node';
 
 /** Flags of `tfjs-activations-bench check`, as commander hands them over. */
 export interface CheckCommandOptions {

@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { allBackends, nodeBackends } from '../backends';
+import { allBackends, nodeBackends, registerBuiltinGradients } from '../backends';
 import type { BackendName } from '../backends';
 import { checkAll, formatCheckTable } from '../check/checkAll';
 import type { BackendCheckRunner, CheckAllReport } from '../check/checkAll';
-import { registerBuiltinGradients } from '../bench/node';
 import { benchMarkdown, escapeHtml, summaryText } from '../bench/format';
 import { benchSections, htmlPage, summarySection } from '../bench/html';
 import type { HtmlSection } from '../bench/html';
