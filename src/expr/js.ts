@@ -1,0 +1,46 @@
+import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
+import { propagatesNaN } from './ast';
+
+/*
+ * JavaScript renderer: the cpu kernels' loop bodies (compiled once per activation with
+ * new Function, so V8 inlines them). Arithmetic is in double and rounded once on the store into
+ * the Float32Array, as tf's cpu kernels do; alpha is read as given (tf's cpu leakyRelu multiplies
+ * by the double too). The element is the loop's variable `name`.
+ */
+
+const unaryJs: Record<UnaryOp, (x: string) => string> = {
+  neg: (x) => `-${x}`,
+  abs: (x) => `Math.abs(${x})`,
+  sqrt: (x) => `Math.sqrt(${x})`,
+  exp: (x) => `Math.exp(${x})`,
+  tanh: (x) => `Math.tanh(${x})`,
+};
+
+const binaryJs: Record<BinaryOp, (a: string, b: string) => string> = {
+  add: (a, b) => `(${a} + ${b})`,
+  sub: (a, b) => `(${a} - ${b})`,
+  mul: (a, b) => `(${a} * ${b})`,
+  div: (a, b) => `(${a} / ${b})`,
+  min: (a, b) => `Math.min(${a}, ${b})`,
+  max: (a, b) => `Math.max(${a}, ${b})`,
+};
+
+const compareJs: Record<CompareOp, string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+function render(e: Expr | Cond, name: string): string {
+  switch (e.kind) {
+    case 'const': return Object.is(e.value, -0) ? '-0' : e.value < 0 ? `(${e.value})` : String(e.value);
+    case 'var': return name;
+    case 'param': return 'alpha';
+    case 'unary': return unaryJs[e.op](render(e.x, name));
+    case 'binary': return binaryJs[e.op](render(e.a, name), render(e.b, name));
+    case 'compare': return `${render(e.a, name)} ${compareJs[e.op]} ${render(e.b, name)}`;
+    case 'select': return `(${render(e.cond, name)} ? ${render(e.then, name)} : ${render(e.otherwise, name)})`;
+  }
+}
+
+/** The expression in JS, reading the element from `name` (and `alpha`); NaN in gives NaN out. */
+export function renderJs(e: Expr, name: string): string {
+  const body = render(e, name);
+  return propagatesNaN(e) ? body : `(${name} !== ${name} ? NaN : ${body})`;
+}
