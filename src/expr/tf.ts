@@ -40,7 +40,10 @@ const compareTf: Record<CompareOp, (a: Tensor, b: Tensor) => Tensor> = { gt: tf.
 function compare(op: CompareOp, a: Tensor, b: Tensor): Tensor {
   const f = compareTf[op];
   if (tf.engine().state.gradientDepth === 0) return f(a, b);
-  const noGradient = tf.customGrad(((p: Tensor, q: Tensor) => ({ value: f(p, q), gradFunc: () => [tf.zerosLike(p), tf.zerosLike(q)] })) as tf.CustomGradientFunc<Tensor>);
+  const noGradient = tf.customGrad((...inputs) => {
+    const [p, q] = inputs as Tensor[];
+    return { value: f(p, q), gradFunc: () => [tf.zerosLike(p), tf.zerosLike(q)] };
+  });
   return noGradient(a, b);
 }
 
