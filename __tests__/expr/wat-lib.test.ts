@@ -20,7 +20,7 @@ async function compile(routine: Routine): Promise<(x: Float32Array) => Float32Ar
   const wabt = await wabtInit();
   const module = wabt.parseWat('routine.wat', text, { simd: true });
   module.validate();
-  const bytes = module.toBinary({}).buffer;
+  const bytes = new Uint8Array(module.toBinary({}).buffer);
   module.destroy();
   return (x) => {
     const pages = Math.ceil((x.length * 8) / 65536) + 1;

@@ -48,8 +48,10 @@ function checkNumber(name: string, field: string, v: unknown, min = 0): number {
 export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
   if (spec == null || typeof spec !== 'object') throw new Error('defineActivation: expected a spec object');
   const name = spec.name;
-  if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) {
-    throw new Error(`defineActivation: name must be a JavaScript identifier, got ${JSON.stringify(name)}`);
+  // Lower camel case, each capital followed by a lower-case letter or digit: saved layers models
+  // snake-case activation names and loading camel-cases them back, and these names survive that.
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*$/.test(name)) {
+    throw new Error(`defineActivation: name must be lower camel case (e.g. 'squarePlus'), got ${JSON.stringify(name)}`);
   }
   const forward = build(name, 'forward', spec.forward, inputVar);
   const derivative = build(name, 'derivative', spec.derivative, savedVar);
