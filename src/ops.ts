@@ -4,6 +4,7 @@ import { activationNames, activations, builtinActivationNames, builtinSpecs, isA
 import type { ActivationName, BuiltinActivationName } from './activations';
 import type { ActivationDefinition } from './activations/types';
 import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
+import type { SavedForGradient } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
 
@@ -104,7 +105,6 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
  */
 export function makeActivationOp(def: ActivationDefinition): ActivationOp {
   registerActivationKernels(def);
-  const opName = def.name;
 
   const apply = (x: Tensor, alpha: number): Tensor => {
     // With no tape recording, nothing can ask for a gradient: no tape bookkeeping at all.
@@ -125,21 +125,39 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
       gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
         const dyT = dy as Tensor;
         const alpha = attrs.alpha as number;
-        return {
-          x: () => {
-            if (saved !== 'both') return runBackward(def, dyT, tensors[0], alpha);
-            const [xSaved, ySaved] = tensors;
-            if (tapeIsRecording()) {
-              const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
-              return tf.mul(dyT, def.compositeDerivative(s, alpha));
-            }
-            return runBackward(def, dyT, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
-          },
-        };
+        return { x: () => gradientFromSaved(def, apply, dyT, saved, tensors, alpha) };
       },
     });
   }
 
+  return publicOp(def, apply);
+}
+
+/**
+ * dx from what the forward saved (`saved` names the variant, `tensors` the saved tensors): one
+ * fused kernel, or, for 'both' while an outer tape records, differentiable tf ops from the input
+ * (g recomputed by `apply` where g' reads the output), so the next order is exact.
+ */
+export function gradientFromSaved(
+  def: ActivationDefinition,
+  apply: (x: Tensor, alpha: number) => Tensor,
+  dy: Tensor,
+  saved: SavedForGradient,
+  tensors: Tensor[],
+  alpha: number,
+): Tensor {
+  if (saved !== 'both') return runBackward(def, dy, tensors[0], alpha);
+  const [xSaved, ySaved] = tensors;
+  if (tapeIsRecording()) {
+    const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
+    return tf.mul(dy, def.compositeDerivative(s, alpha));
+  }
+  return runBackward(def, dy, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
+}
+
+/** The public op around `apply` (float32 x): argument checks, TensorLike input, int32 as tf does it. */
+export function publicOp(def: ActivationDefinition, apply: (x: Tensor, alpha: number) => Tensor): ActivationOp {
+  const opName = def.name;
   return (x: TensorInput, alpha?: number): Tensor => {
     const a = checkAlpha(def, alpha, opName);
     const { tensor, owned } = toNumericTensor(x, opName);

@@ -73,6 +73,20 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
       });
     });
 
+    test(`a user-defined activation (examples/squareplus.ts) passes checkActivation on ${backend}, with its own kernels`, async () => {
+      const reports = await browser.page.evaluate(
+        (b) => (window as unknown as { tfa: Api }).tfa.gradcheck(b, ['squareplus'], {}),
+        backend,
+      );
+      expect(reports[0].reasons).toEqual([]);
+      expect(reports[0].ok).toBe(true);
+      const kernel = await browser.page.evaluate(
+        (b) => (window as unknown as { tfa: Api }).tfa.tf.getKernel('TfjsActivations_squareplus_backward', b) != null,
+        backend,
+      );
+      expect(kernel).toBe(true);
+    });
+
     test('no console errors on the page', () => {
       expect(browser.errors).toEqual([]);
     });

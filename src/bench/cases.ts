@@ -4,7 +4,8 @@ import { activations } from '../activations';
 import type { ActivationDefinition, ActivationName } from '../activations/types';
 import { runBackward, runForward } from '../kernels';
 import { opFor } from '../ops';
-import type { BenchPass, Impl } from './types';
+import { customGradOpFor } from '../custom-grad';
+import type { Baseline, BenchPass, Impl } from './types';
 
 /**
  * One benchmark case: the same work done by ours and by tf's built-in, on the same inputs.
@@ -95,10 +96,15 @@ function trainCase(def: ActivationDefinition, size: number, alpha: number): Benc
 }
 
 /** Builds the case for one activation, pass and size on the active backend. */
-export async function makeCase(name: ActivationName, pass: BenchPass, size: number, alphaOption: number): Promise<BenchCase> {
-  const def = activations[name];
+export async function makeCase(name: ActivationName, pass: BenchPass, size: number, alphaOption: number, baseline: Baseline = 'tf'): Promise<BenchCase> {
+  const tfDef = activations[name];
+  // Against the customGrad form, its op stands where tf's would (the same kernels under it).
+  const def = baseline === 'tf' ? tfDef : { ...tfDef, builtin: customGradOpFor(name) };
   const alpha = def.hasAlpha ? alphaOption : def.defaultAlpha;
   if (pass === 'train') return trainCase(def, size, alpha);
+  if (pass === 'backward' && baseline === 'customGrad') {
+    throw new Error("bench: the backward pass is the same fused kernel in both forms; time 'forward+backward' or 'train' against customGrad");
+  }
 
   const op = opFor(name);
   const x = uniform([size]);
