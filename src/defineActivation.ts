@@ -19,8 +19,8 @@ export interface DefinedActivation {
 /**
  * Defines a new activation from one spec (expressions in the tfjs-activations expression
  * language, a float64 reference, what backward reads): its op with a registered gradient and
- * exact second order, kernels on cpu (JS loops), webgl and webgpu rendered from the expressions,
- * tf ops elsewhere; its name is then accepted wherever the built-ins' are (opFor,
+ * exact second order, kernels rendered from the expressions on cpu (JS loops and SIMD), wasm (its
+ * module assembled now), webgl and webgpu, tf ops elsewhere; its name is then accepted wherever the built-ins' are (opFor,
  * checkActivation, layerActivation, activationLayer, the bench). Every problem with the spec is
  * an Error before anything registers.
  */

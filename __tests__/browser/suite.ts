@@ -1,7 +1,8 @@
 import { activationNames } from '../../src/activations';
 import { checkNames } from '../../src/browser/checks';
 import type { CheckResult } from '../../src/browser/checks';
-import { findChromium, openPage, removeBundles } from '../../src/browser/runner';
+import * as path from 'path';
+import { findChromium, openPage, pageImports, removeBundles } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
 import type { PageApi } from '../../src/browser/page';
 import type { BenchOptions } from '../../src/bench/types';
@@ -47,6 +48,8 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
     let browser: BrowserPage;
 
     beforeAll(async () => {
+      // The README's user-defined activation, so its rendered kernels are checked here too.
+      pageImports(path.join(__dirname, '../../examples/squareplus.ts'));
       browser = await openPage();
       const r = await browser.page.evaluate((b) => (window as unknown as { tfa: Api }).tfa.useBackend(b), backend);
       if (!r.ok) throw new Error(`${backend} did not come up in Chromium: ${r.reason}`);

@@ -5,6 +5,7 @@ import {
 } from '../../src';
 import type { ActivationSpec } from '../../src';
 import { makeCase } from '../../src/bench/cases';
+import { kernelModule } from '../../src/kernels/wasm/loader';
 import { measureCase } from '../../src/bench/harness';
 import { parseActivations } from '../../src/commands/bench';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
@@ -64,11 +65,10 @@ describe.each(NODE_BACKENDS)('a defined activation on %s', (backend) => {
     }
   });
 
-  it('has our fused backward kernel where the backend can render it (wasm: see below)', () => {
-    if (backend === 'cpu') expect(hasKernel(act.definition, 'backward', 'cpu')).toBe(true);
-    // Its wasm module would be compiled at build time only (scripts/build-wasm.js): a definition
-    // made at run time takes the composite path on wasm.
-    else expect(hasKernel(act.definition, 'backward', 'wasm')).toBe(false);
+  it('has our fused kernels (its wasm module assembled at definition time), SIMD on cpu too', () => {
+    expect(hasKernel(act.definition, 'backward', backend)).toBe(true);
+    expect(hasKernel(act.definition, 'forward', backend)).toBe(true);
+    expect(kernelModule(name)).not.toBeNull();
   });
 
   it('runs in the bench: every pass against the forward as tf ops', async () => {

@@ -18,8 +18,6 @@ import type { ActivationName } from '../activations/types';
 import { checkActivation } from '../gradcheck/activation';
 import type { ActivationCheckOptions, ActivationCheckReport } from '../gradcheck/activation';
 import { WASM_PATH } from './paths';
-// A user-defined activation (the README's), so the browser suites check defineActivation's kernels too.
-import '../../examples/squareplus';
 
 setWasmPaths(WASM_PATH);
 

@@ -52,6 +52,18 @@ const HARNESS_HTML = `<!doctype html>
 
 let bundled: Promise<Bundle> | undefined;
 
+/** Modules the test page imports before its own script (see pageImports). */
+const extraPageImports: string[] = [];
+
+/**
+ * Makes the test page import these modules (absolute paths) first, e.g. a test's user-defined
+ * activation, so the page's checks run over it. Call before the first openPage of the process.
+ */
+export function pageImports(...files: string[]): void {
+  if (bundled != null) throw new Error('pageImports: the pages are already bundled');
+  extraPageImports.push(...files);
+}
+
 /**
  * Bundles the test page (./page) and the demo's script (./demo; its markup is demo/index.html)
  * into a temporary directory, once per process.
@@ -63,7 +75,12 @@ export function bundlePages(): Promise<Bundle> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-activations-page-'));
     // About 12 MB of bundles per process: removed when the process ends (or by removeBundles).
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const entryPoints: Record<string, string> = { page: sibling('page'), demo: sibling('demo') };
+    let page = sibling('page');
+    if (extraPageImports.length > 0) {
+      page = path.join(dir, 'page-entry.js');
+      writeFileSync(page, [...extraPageImports, sibling('page')].map((f) => `import ${JSON.stringify(f)};`).join('\n'));
+    }
+    const entryPoints: Record<string, string> = { page, demo: sibling('demo') };
     await esbuild.build({
       entryPoints,
       bundle: true,

@@ -1,0 +1,1 @@
+export declare const squareplus: import("../src").DefinedActivation;
