@@ -19,7 +19,7 @@ export interface Var { readonly kind: 'var'; readonly name: 'z' | 's' }
 /** The activation's parameter (alpha), the same for every element. */
 export interface Param { readonly kind: 'param' }
 
-export const unaryOps = ['neg', 'abs', 'sqrt', 'exp', 'tanh'] as const;
+export const unaryOps = ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'tanh', 'erf'] as const;
 export type UnaryOp = (typeof unaryOps)[number];
 export interface Unary { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Expr }
 
@@ -54,6 +54,9 @@ export const abs = unary('abs');
 export const sqrt = unary('sqrt');
 export const exp = unary('exp');
 export const tanh = unary('tanh');
+export const log = unary('log');
+export const log1p = unary('log1p');
+export const erf = unary('erf');
 export const add = binary('add');
 export const sub = binary('sub');
 export const mul = binary('mul');
@@ -67,6 +70,13 @@ export const le = compare('le');
 
 export function select(cond: Cond, then: Operand, otherwise: Operand): Expr {
   return { kind: 'select', cond, then: lift(then), otherwise: lift(otherwise) };
+}
+
+/** c[0] + x (c[1] + x (...)), by Horner's rule. */
+export function poly(coefficients: readonly number[], x: Operand): Expr {
+  let acc = lift(coefficients[coefficients.length - 1]);
+  for (let i = coefficients.length - 2; i >= 0; i--) acc = add(coefficients[i], mul(acc, x));
+  return acc;
 }
 
 /** min(max(x, lo), hi). */

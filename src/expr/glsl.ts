@@ -12,6 +12,7 @@ const glsl: ShaderLanguage = {
   helpers: {
     // tf's overflow-free form: exp of a non-positive number only.
     tanh: 'float tfaTanh(float x) { float e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }',
+    log: 'float tfaLog(float x) { return x < 0.0 ? NAN : log(x); }',
   },
 };
 

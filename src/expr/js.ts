@@ -1,5 +1,6 @@
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
+import { expand } from './expand';
 
 /*
  * JavaScript renderer: the cpu kernels' loop bodies (compiled once per activation with
@@ -13,7 +14,12 @@ const unaryJs: Record<UnaryOp, (x: string) => string> = {
   abs: (x) => `Math.abs(${x})`,
   sqrt: (x) => `Math.sqrt(${x})`,
   exp: (x) => `Math.exp(${x})`,
+  log: (x) => `Math.log(${x})`,
+  log1p: (x) => `Math.log1p(${x})`,
   tanh: (x) => `Math.tanh(${x})`,
+  erf: () => {
+    throw new Error('tfjs-activations: erf is expanded before rendering (see ./expand)');
+  },
 };
 
 const binaryJs: Record<BinaryOp, (a: string, b: string) => string> = {
@@ -41,6 +47,7 @@ function render(e: Expr | Cond, name: string): string {
 
 /** The expression in JS, reading the element from `name` (and `alpha`); NaN in gives NaN out. */
 export function renderJs(e: Expr, name: string): string {
-  const body = render(e, name);
+  // JS has no erf: its expansion in the language is rendered instead.
+  const body = render(expand(e, ['erf']), name);
   return propagatesNaN(e) ? body : `(${name} !== ${name} ? NaN : ${body})`;
 }

@@ -1,5 +1,6 @@
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { unaryOpsIn } from './ast';
+import { expand } from './expand';
 
 /*
  * What the GLSL and WGSL renderers share: C-like operators, float literals, and the rule that
@@ -24,9 +25,17 @@ const unaryC: Record<UnaryOp, (x: string) => string> = {
   abs: (x) => `abs(${x})`,
   sqrt: (x) => `sqrt(${x})`,
   exp: (x) => `exp(${x})`,
-  // A helper of ours (tf's overflow-free form; see the languages' helpers).
+  // Helpers of ours (see the languages' helpers): log with NaN below 0 (GLSL's and WGSL's log is
+  // undefined there), tanh in tf's overflow-free form.
+  log: (x) => `tfaLog(${x})`,
   tanh: (x) => `tfaTanh(${x})`,
+  log1p: expanded,
+  erf: expanded,
 };
+
+function expanded(): never {
+  throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
+}
 
 const binaryC: Record<BinaryOp, (a: string, b: string) => string> = {
   add: (a, b) => `(${a} + ${b})`,
@@ -61,6 +70,8 @@ function render(lang: ShaderLanguage, e: Expr | Cond, name: string): string {
 
 /** The helpers e needs, and e itself NaN-guarded, reading the element from `name` and `alpha`. */
 export function renderShader(lang: ShaderLanguage, e: Expr, name: string): { helpers: string; body: string } {
-  const helpers = [...unaryOpsIn(e)].flatMap((op) => (lang.helpers[op] != null ? [lang.helpers[op]] : []));
-  return { helpers: helpers.join('\n'), body: lang.select(`isnan(${name})`, name, render(lang, e, name)) };
+  // Neither language has log1p or erf: their expansions in the language are rendered instead.
+  const full = expand(e, ['log1p', 'erf']);
+  const helpers = [...unaryOpsIn(full)].flatMap((op) => (lang.helpers[op] != null ? [lang.helpers[op]] : []));
+  return { helpers: helpers.join('\n'), body: lang.select(`isnan(${name})`, name, render(lang, full, name)) };
 }

@@ -18,7 +18,10 @@ const unaryTf: Record<UnaryOp, (x: Tensor) => Tensor> = {
   abs: tf.abs,
   sqrt: tf.sqrt,
   exp: tf.exp,
+  log: tf.log,
+  log1p: tf.log1p,
   tanh: tf.tanh,
+  erf: tf.erf,
 };
 
 const binaryTf: Record<BinaryOp, (a: T, b: T) => Tensor> = {

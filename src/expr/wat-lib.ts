@@ -14,10 +14,11 @@ export interface Locals {
   local(hint: string): string;
 }
 
-/** c in every lane. */
+/** c in every lane (non-finite values in WAT's spelling: inf, -inf, nan). */
 export function splat(c: number, lanes: Lanes = 'f32x4'): string {
   const count = lanes === 'f32x4' ? 4 : 2;
-  return `(v128.const ${lanes}${` ${c}`.repeat(count)})`;
+  const text = Number.isNaN(c) ? 'nan' : c === Infinity ? 'inf' : c === -Infinity ? '-inf' : String(c);
+  return `(v128.const ${lanes}${` ${text}`.repeat(count)})`;
 }
 
 /** Horner's rule: coefficients[0] + x (coefficients[1] + x (...)), x a v128 local. */
@@ -110,6 +111,34 @@ export function tanhF32(zl: string, l: Locals): string {
   (v128.or
     (v128.bitselect ${get(small)} ${get(e)} (f32x4.lt ${get(a)} ${splat(0.75)}))
     (v128.and ${get(zl)} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))`;
+}
+
+/** log(1 + f) = f - f^2 / 2 + f^3 P(f) on sqrt(1/2) - 1 <= f < sqrt(2) - 1, P fitted (relative 1.8e-8). */
+const LOG_P = [0.3333335816860199, -0.2500067949295044, 0.19999174773693085, -0.16627082228660583, 0.1424780637025833, -0.13166990876197815, 0.12446698546409607, -0.07229883223772049];
+const i32 = (c: number): string => `(v128.const i32x4 ${c} ${c} ${c} ${c})`;
+
+/**
+ * float32 log: x = m 2^e with m in [sqrt(1/2), sqrt(2)) from the bits (subnormals scaled by
+ * 2^24 first), log x = log1p(m - 1) + e ln2, ln2 split 0.693359375 - 2.12194440e-4 (Cephes') so
+ * e ln2 adds exactly. Then 0 -> -inf, x < 0 -> NaN, +inf and NaN -> themselves.
+ */
+export function logF32(xl: string, l: Locals): string {
+  const [tiny, xs, e, m, lo, f, z, ef, r] = ['tiny', 'xs', 'e', 'm', 'lo', 'f', 'z', 'ef', 'r'].map((h) => l.local(h));
+  return `
+  (local.set ${tiny} (f32x4.lt ${get(xl)} ${splat(1.1754943508222875e-38)}))
+  (local.set ${xs} (v128.bitselect (f32x4.mul ${get(xl)} ${splat(16777216)}) ${get(xl)} ${get(tiny)}))
+  (local.set ${e} (i32x4.sub (i32x4.shr_u ${get(xs)} (i32.const 23)) (v128.bitselect ${i32(150)} ${i32(126)} ${get(tiny)})))
+  (local.set ${m} (v128.or (v128.and ${get(xs)} ${i32(0x007fffff)}) ${i32(0x3f000000)}))
+  (local.set ${lo} (f32x4.lt ${get(m)} ${splat(0.7071067690849304)}))
+  (local.set ${e} (i32x4.add ${get(e)} ${get(lo)}))
+  (local.set ${f} (v128.bitselect (f32x4.sub (f32x4.add ${get(m)} ${get(m)}) ${splat(1)}) (f32x4.sub ${get(m)} ${splat(1)}) ${get(lo)}))
+  (local.set ${ef} (f32x4.convert_i32x4_s ${get(e)}))
+  (local.set ${z} (f32x4.mul ${get(f)} ${get(f)}))
+  (local.set ${r} (f32x4.add (f32x4.mul (f32x4.mul ${get(f)} ${get(z)}) ${horner(LOG_P, f)}) (f32x4.mul ${get(ef)} ${splat(-2.12194440e-4)})))
+  (local.set ${r} (f32x4.add (f32x4.add ${get(f)} (f32x4.sub ${get(r)} (f32x4.mul ${splat(0.5)} ${get(z)}))) (f32x4.mul ${get(ef)} ${splat(0.693359375)})))
+  (local.set ${r} (v128.bitselect ${splat(-Infinity)} ${get(r)} (f32x4.eq ${get(xl)} ${splat(0)})))
+  (local.set ${r} (v128.bitselect ${splat(NaN)} ${get(r)} (f32x4.lt ${get(xl)} ${splat(0)})))
+  (v128.bitselect ${get(xl)} ${get(r)} (v128.or (f32x4.ne ${get(xl)} ${get(xl)}) (f32x4.eq ${get(xl)} ${splat(Infinity)})))`;
 }
 
 /** 1.5 * 2^52 + 1023: the float64 form of SHIFTER (k + 1023 in the low bits). */

@@ -1,6 +1,7 @@
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
-import { LocalPool, expF32, splat, tanhF32 } from './wat-lib';
+import { expand } from './expand';
+import { LocalPool, expF32, logF32, splat, tanhF32 } from './wat-lib';
 import type { Locals } from './wat-lib';
 
 /*
@@ -16,8 +17,15 @@ const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
   abs: (x) => `(f32x4.abs ${x})`,
   sqrt: (x) => `(f32x4.sqrt ${x})`,
   exp: (x, l) => routine(expF32, x, l),
+  log: (x, l) => routine(logF32, x, l),
   tanh: (x, l) => routine(tanhF32, x, l),
+  log1p: expanded,
+  erf: expanded,
 };
+
+function expanded(): never {
+  throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
+}
 
 /** A library routine reads its argument from a local: use the element's, or set a fresh one. */
 function routine(f: (local: string, l: Locals) => string, x: string, l: Locals): string {
@@ -53,7 +61,8 @@ export interface WatBody {
 }
 
 export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
-  const body = render(e, local, pool);
+  // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
+  const body = render(expand(e, ['log1p', 'erf']), local, pool);
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
   return { code, locals: pool.names };

@@ -10,6 +10,7 @@ const wgsl: ShaderLanguage = {
   select: (cond, then, otherwise) => `select(${otherwise}, ${then}, ${cond})`,
   helpers: {
     tanh: 'fn tfaTanh(x : f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }',
+    log: 'fn tfaLog(x : f32) -> f32 { return select(log(x), uniforms.NAN, x < 0.0); }',
   },
 };
 

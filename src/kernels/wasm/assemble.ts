@@ -58,7 +58,8 @@ const plain: Record<string, number[]> = {
   'f64x2.eq': [0xfd, 0x47], 'f64x2.ne': [0xfd, 0x48], 'f64x2.lt': [0xfd, 0x49], 'f64x2.gt': [0xfd, 0x4a], 'f64x2.le': [0xfd, 0x4b], 'f64x2.ge': [0xfd, 0x4c],
   'v128.not': [0xfd, 0x4d], 'v128.and': [0xfd, 0x4e], 'v128.andnot': [0xfd, 0x4f], 'v128.or': [0xfd, 0x50], 'v128.xor': [0xfd, 0x51], 'v128.bitselect': [0xfd, 0x52],
   'f32x4.demote_f64x2_zero': [0xfd, 0x5e], 'f64x2.promote_low_f32x4': [0xfd, 0x5f],
-  'i32x4.shl': [0xfd, 0xab, 0x01], 'i64x2.shl': [0xfd, 0xcb, 0x01],
+  'i32x4.shl': [0xfd, 0xab, 0x01], 'i32x4.shr_u': [0xfd, 0xad, 0x01], 'i32x4.add': [0xfd, 0xae, 0x01], 'i32x4.sub': [0xfd, 0xb1, 0x01],
+  'i64x2.shl': [0xfd, 0xcb, 0x01], 'f32x4.convert_i32x4_s': [0xfd, 0xfa, 0x01],
   'f32x4.abs': [0xfd, 0xe0, 0x01], 'f32x4.neg': [0xfd, 0xe1, 0x01], 'f32x4.sqrt': [0xfd, 0xe3, 0x01], 'f32x4.add': [0xfd, 0xe4, 0x01],
   'f32x4.sub': [0xfd, 0xe5, 0x01], 'f32x4.mul': [0xfd, 0xe6, 0x01], 'f32x4.div': [0xfd, 0xe7, 0x01], 'f32x4.min': [0xfd, 0xe8, 0x01],
   'f32x4.max': [0xfd, 0xe9, 0x01], 'f32x4.pmin': [0xfd, 0xea, 0x01], 'f32x4.pmax': [0xfd, 0xeb, 0x01],
@@ -78,7 +79,8 @@ const memory: Record<string, { op: number[]; align: number }> = {
 function v128Const(shape: string, values: string[]): number[] {
   const bytes = new Uint8Array(16);
   const view = new DataView(bytes.buffer);
-  const n = (v: string) => Number(v.replace(/_/g, ''));
+  const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '+nan': NaN };
+  const n = (v: string) => special[v] ?? Number(v.replace(/_/g, ''));
   if (shape === 'f32x4' && values.length === 4) values.forEach((v, i) => view.setFloat32(4 * i, n(v), true));
   else if (shape === 'f64x2' && values.length === 2) values.forEach((v, i) => view.setFloat64(8 * i, n(v), true));
   else if (shape === 'i32x4' && values.length === 4) values.forEach((v, i) => view.setInt32(4 * i, n(v) | 0, true));
