@@ -1,6 +1,7 @@
-import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
+import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
 import { expand } from './expand';
+import { compareSymbol, infix } from './infix';
 
 /*
  * JavaScript renderer: the cpu kernels' loop bodies (compiled once per activation with
@@ -22,16 +23,9 @@ const unaryJs: Record<UnaryOp, (x: string) => string> = {
   },
 };
 
-const binaryJs: Record<BinaryOp, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`,
-  min: (a, b) => `Math.min(${a}, ${b})`,
-  max: (a, b) => `Math.max(${a}, ${b})`,
-};
-
-const compareJs: Record<CompareOp, string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
+function binaryJs(op: BinaryOp, a: string, b: string): string {
+  return op === 'min' || op === 'max' ? `Math.${op}(${a}, ${b})` : `(${a} ${infix[op]} ${b})`;
+}
 
 function render(e: Expr | Cond, name: string): string {
   switch (e.kind) {
@@ -39,8 +33,8 @@ function render(e: Expr | Cond, name: string): string {
     case 'var': return name;
     case 'param': return 'alpha';
     case 'unary': return unaryJs[e.op](render(e.x, name));
-    case 'binary': return binaryJs[e.op](render(e.a, name), render(e.b, name));
-    case 'compare': return `${render(e.a, name)} ${compareJs[e.op]} ${render(e.b, name)}`;
+    case 'binary': return binaryJs(e.op, render(e.a, name), render(e.b, name));
+    case 'compare': return `${render(e.a, name)} ${compareSymbol[e.op]} ${render(e.b, name)}`;
     case 'select': return `(${render(e.cond, name)} ? ${render(e.then, name)} : ${render(e.otherwise, name)})`;
   }
 }

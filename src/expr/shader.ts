@@ -1,6 +1,7 @@
-import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
+import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
 import { unaryOpsIn } from './ast';
 import { expand } from './expand';
+import { compareSymbol, infix } from './infix';
 
 /*
  * What the GLSL and WGSL renderers share: C-like operators, float literals, and the rule that
@@ -37,16 +38,9 @@ function expanded(): never {
   throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
 }
 
-const binaryC: Record<BinaryOp, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`,
-  min: (a, b) => `min(${a}, ${b})`,
-  max: (a, b) => `max(${a}, ${b})`,
-};
-
-const compareC: Record<CompareOp, string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
+function binaryC(op: BinaryOp, a: string, b: string): string {
+  return op === 'min' || op === 'max' ? `${op}(${a}, ${b})` : `(${a} ${infix[op]} ${b})`;
+}
 
 export interface ShaderLanguage {
   /** The select of this language, from the rendered condition and branches. */
@@ -62,8 +56,8 @@ function render(lang: ShaderLanguage, e: Expr | Cond, name: string): string {
     case 'var': return name;
     case 'param': return 'alpha';
     case 'unary': return unaryC[e.op](r(e.x));
-    case 'binary': return binaryC[e.op](r(e.a), r(e.b));
-    case 'compare': return `(${r(e.a)} ${compareC[e.op]} ${r(e.b)})`;
+    case 'binary': return binaryC(e.op, r(e.a), r(e.b));
+    case 'compare': return `(${r(e.a)} ${compareSymbol[e.op]} ${r(e.b)})`;
     case 'select': return lang.select(r(e.cond), r(e.then), r(e.otherwise));
   }
 }
