@@ -61,9 +61,9 @@ function render(e: Expr | Cond, x: Tensor, alpha: number): T {
     case 'binary': return binaryTf[e.op](r(e.a), r(e.b));
     case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
     case 'select': {
-      const then = tensor(r(e.then));
-      const otherwise = tensor(r(e.otherwise));
-      return tf.where(tensor(r(e.cond)), fit(then, x), fit(otherwise, x));
+      // Constant branches as filled tensors (one kernel, where a broadcast scalar takes three).
+      const branch = (y: T): Tensor => (typeof y === 'number' ? tf.fill(x.shape, y) : fit(y, x));
+      return tf.where(tensor(r(e.cond)), branch(r(e.then)), branch(r(e.otherwise)));
     }
   }
 }
