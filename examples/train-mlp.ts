@@ -8,9 +8,9 @@
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import { activationNames } from 'tfjs-activations';
+import { activationNames, activations } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
-import { layerActivation } from 'tfjs-activations/layers';
+import { layerActivation, tfDenseWithActivation } from 'tfjs-activations/layers';
 import { quantile } from '../benchmarks/src/bench/stats';
 import { twoMoons } from './two-moons';
 
@@ -35,10 +35,11 @@ type Kind = 'builtin' | 'ours';
 function makeModel(kind: Kind, name: ActivationName): tf.Sequential {
   const hidden = (seed: number, inputShape?: number[]): tf.layers.Layer[] => {
     const base = { units: UNITS, inputShape, kernelInitializer: tf.initializers.glorotUniform({ seed }) };
-    if (kind === 'ours') return [tf.layers.dense({ ...base, activation: layerActivation(name, name === 'leakyRelu' ? ALPHA : undefined) })];
-    // tf has no 'leakyRelu' activation string: its LeakyReLU layer is the built-in way.
-    if (name === 'leakyRelu') return [tf.layers.dense(base), tf.layers.leakyReLU({ alpha: ALPHA })];
-    return [tf.layers.dense({ ...base, activation: name })];
+    const def = activations[name];
+    if (kind === 'ours') return [tf.layers.dense({ ...base, activation: layerActivation(name, def.hasAlpha ? ALPHA : undefined) })];
+    const theirs = tfDenseWithActivation(def, ALPHA, base);
+    if (theirs == null) throw new Error(`${name} has no tfjs-layers equivalent to compare with`);
+    return theirs;
   };
   const model = tf.sequential({
     layers: [
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   console.log(`${os.cpus().length} cpus, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
   console.log('             epochs per second (wall)      epochs per CPU second         final loss');
   console.log('activation   built-in    ours  speedup     built-in    ours  speedup     built-in       ours');
-  for (const name of activationNames) {
+  for (const name of activationNames.filter((n) => tfDenseWithActivation(activations[n], ALPHA, { units: 1 }) != null)) {
     const models = { builtin: makeModel('builtin', name), ours: makeModel('ours', name) };
     models.ours.setWeights(models.builtin.getWeights());
     const rates: Record<Kind, number[]> = { builtin: [], ours: [] };

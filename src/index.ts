@@ -1,23 +1,17 @@
-export {
-  sigmoid,
-  tanh,
-  relu,
-  leakyRelu,
-  sigmoidDerivative,
-  tanhDerivative,
-  reluDerivative,
-  leakyReluDerivative,
-  sigmoidDerivativeFromOutput,
-  tanhDerivativeFromOutput,
-  reluDerivativeFromOutput,
-  leakyReluDerivativeFromOutput,
-  opFor,
-  derivativeFor,
-  derivativeFromOutputFor,
-} from './ops';
+import { builtinOps } from './ops';
+
+// The built-ins' ops, generated from the registry (src/ops.ts) and typed from their specs.
+export const { sigmoid, tanh, relu, leakyRelu } = builtinOps;
+export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative } = builtinOps;
+export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput } = builtinOps;
+export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';
-export { activations, activationNames, isActivationName } from './activations';
-export type { ActivationDefinition, ActivationName, ElementwiseSource, SavedTensor, ScalarReference } from './activations';
+export { activations, activationNames, builtinActivationNames, isActivationName } from './activations';
+export type { ActivationDefinition, ActivationName, ActivationSpec, BuiltinActivationName, SavedTensor, ScalarReference, Tolerance, WatForward } from './activations';
+export { defineActivation } from './defineActivation';
+export type { DefinedActivation } from './defineActivation';
+// The expression language definitions are written in.
+export * as expr from './expr/ast';
 export { kernelName, hasKernel } from './kernels';
 // tfjs-layers integration is the 'tfjs-activations/layers' subpath (it needs @tensorflow/tfjs-layers)
 // and gradient checking the 'tfjs-activations/gradcheck' subpath, so this entry needs only tfjs-core.

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { activationNames, activations } from './activations';
-import type { ActivationDefinition, ActivationName } from './activations/types';
+import { activationNames, activations, builtinActivationNames, builtinSpecs, isActivationName } from './activations';
+import type { ActivationName, BuiltinActivationName } from './activations';
+import type { ActivationDefinition } from './activations/types';
 import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
+import type { SavedForGradient } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
 
@@ -103,7 +105,6 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
  */
 export function makeActivationOp(def: ActivationDefinition): ActivationOp {
   registerActivationKernels(def);
-  const opName = def.name;
 
   const apply = (x: Tensor, alpha: number): Tensor => {
     // With no tape recording, nothing can ask for a gradient: no tape bookkeeping at all.
@@ -124,21 +125,39 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
       gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
         const dyT = dy as Tensor;
         const alpha = attrs.alpha as number;
-        return {
-          x: () => {
-            if (saved !== 'both') return runBackward(def, dyT, tensors[0], alpha);
-            const [xSaved, ySaved] = tensors;
-            if (tapeIsRecording()) {
-              const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
-              return tf.mul(dyT, def.compositeDerivative(s, alpha));
-            }
-            return runBackward(def, dyT, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
-          },
-        };
+        return { x: () => gradientFromSaved(def, apply, dyT, saved, tensors, alpha) };
       },
     });
   }
 
+  return publicOp(def, apply);
+}
+
+/**
+ * dx from what the forward saved (`saved` names the variant, `tensors` the saved tensors): one
+ * fused kernel, or, for 'both' while an outer tape records, differentiable tf ops from the input
+ * (g recomputed by `apply` where g' reads the output), so the next order is exact.
+ */
+export function gradientFromSaved(
+  def: ActivationDefinition,
+  apply: (x: Tensor, alpha: number) => Tensor,
+  dy: Tensor,
+  saved: SavedForGradient,
+  tensors: Tensor[],
+  alpha: number,
+): Tensor {
+  if (saved !== 'both') return runBackward(def, dy, tensors[0], alpha);
+  const [xSaved, ySaved] = tensors;
+  if (tapeIsRecording()) {
+    const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
+    return tf.mul(dy, def.compositeDerivative(s, alpha));
+  }
+  return runBackward(def, dy, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
+}
+
+/** The public op around `apply` (float32 x): argument checks, TensorLike input, int32 as tf does it. */
+export function publicOp(def: ActivationDefinition, apply: (x: Tensor, alpha: number) => Tensor): ActivationOp {
+  const opName = def.name;
   return (x: TensorInput, alpha?: number): Tensor => {
     const a = checkAlpha(def, alpha, opName);
     const { tensor, owned } = toNumericTensor(x, opName);
@@ -200,43 +219,60 @@ export function makeDerivativeFromOutput(def: ActivationDefinition): ActivationO
   };
 }
 
+/** The ops of one activation. */
+interface OpSet {
+  op: ActivationOp;
+  derivative: ActivationOp;
+  fromOutput: ActivationOp;
+}
+
+const opSets = new Map<string, OpSet>();
+
+/** Makes and keeps the ops of a registered definition (the built-ins at import; defineActivation's later). */
+export function addOps(def: ActivationDefinition): OpSet {
+  const op = makeActivationOp(def);
+  const set = { op, derivative: makeDerivative(def, op), fromOutput: makeDerivativeFromOutput(def) };
+  opSets.set(def.name, set);
+  return set;
+}
+
+for (const name of activationNames) addOps(activations[name]);
+
+function opSet(name: ActivationName, caller: string): OpSet {
+  const set = isActivationName(name) ? opSets.get(name) : undefined;
+  if (set == null) throw new Error(`${caller}: unknown activation ${JSON.stringify(name)} (known: ${activationNames.join(', ')})`);
+  return set;
+}
+
 export function opFor(name: ActivationName): ActivationOp {
-  return ops[name];
+  return opSet(name, 'opFor').op;
 }
-
-/** One entry per registered activation, so a new definition needs no edit here. */
-function byName<T>(make: (def: ActivationDefinition) => T): Record<ActivationName, T> {
-  return Object.fromEntries(activationNames.map((name) => [name, make(activations[name])])) as Record<ActivationName, T>;
-}
-
-const ops = byName(makeActivationOp);
-const derivatives = byName((def) => makeDerivative(def, ops[def.name]));
-const fromOutput = byName(makeDerivativeFromOutput);
 
 export function derivativeFor(name: ActivationName): ActivationOp {
-  return derivatives[name];
+  return opSet(name, 'derivativeFor').derivative;
 }
 
 export function derivativeFromOutputFor(name: ActivationName): ActivationOp {
-  return fromOutput[name];
+  return opSet(name, 'derivativeFromOutputFor').fromOutput;
 }
 
-/** sigmoid(x) = 1 / (1 + e^-x); gradient a(1 - a) from the saved output. */
-export const sigmoid = (x: TensorInput): Tensor => ops.sigmoid(x);
-/** tanh(x); gradient 1 - a^2 from the saved output. */
-export const tanh = (x: TensorInput): Tensor => ops.tanh(x);
-/** max(0, x); gradient 1 where a > 0, else 0 (relu'(0) = 0, as tf). */
-export const relu = (x: TensorInput): Tensor => ops.relu(x);
-/** x if x > 0 else alpha x; gradient 1 where x > 0, else alpha (leakyRelu'(0) = alpha, as tf). */
-export const leakyRelu = (x: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor => ops.leakyRelu(x, alpha);
+/** A built-in's public op: alpha only where the definition has one. */
+type OpOf<N extends BuiltinActivationName> = (typeof builtinSpecs)[N] extends { alpha: object }
+  ? (x: TensorInput, alpha?: number) => Tensor
+  : (x: TensorInput) => Tensor;
 
-export const sigmoidDerivative = (z: TensorInput): Tensor => derivatives.sigmoid(z);
-export const tanhDerivative = (z: TensorInput): Tensor => derivatives.tanh(z);
-export const reluDerivative = (z: TensorInput): Tensor => derivatives.relu(z);
-export const leakyReluDerivative = (z: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor => derivatives.leakyRelu(z, alpha);
+/** The public ops of the built-ins, generated: sigmoid, sigmoidDerivative, sigmoidDerivativeFromOutput, ... */
+export type BuiltinOps = { [N in BuiltinActivationName]: OpOf<N> } & {
+  [N in BuiltinActivationName as `${N}Derivative` | `${N}DerivativeFromOutput`]: OpOf<N>;
+};
 
-export const sigmoidDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.sigmoid(a);
-export const tanhDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.tanh(a);
-export const reluDerivativeFromOutput = (a: TensorInput): Tensor => fromOutput.relu(a);
-export const leakyReluDerivativeFromOutput = (a: TensorInput, alpha = activations.leakyRelu.defaultAlpha): Tensor =>
-  fromOutput.leakyRelu(a, alpha);
+export const builtinOps = Object.fromEntries(
+  builtinActivationNames.flatMap((name) => {
+    const set = opSet(name, 'builtinOps');
+    return [
+      [name, set.op],
+      [`${name}Derivative`, set.derivative],
+      [`${name}DerivativeFromOutput`, set.fromOutput],
+    ];
+  }),
+) as BuiltinOps;

@@ -323,16 +323,19 @@ const checks: Record<CheckName, (def: ActivationDefinition, probe: BackendProbe)
   },
 };
 
-/** The kernels tf's own gradients and our composite path run for these four backward passes. */
-const COMPOSITE_KERNELS = ['Multiply', 'Sub', 'Step', 'Square', 'Select', 'Greater', 'Cast'];
-
-/** tf.profile over a gradient: our backward kernel ran once, and no composite ops did. */
+/** tf.profile over a gradient: our backward kernel ran once, and none of the composite path's kernels did. */
 async function fused(def: ActivationDefinition): Promise<CheckResult> {
   const alpha = alphasOf(def)[0];
   const x = tf.tensor1d(samplePoints());
   const dy = tf.onesLike(x);
+  // The kernels the composite backward would run, found by running it, not from a list, less
+  // those tf.grad runs around any op (the Identity of dy; tf.where runs one too).
+  const compositeRun = await tf.profile(() => tf.mul(dy, def.compositeDerivative(x, alpha)));
+  const anyGrad = await tf.profile(() => tf.grad((v: Tensor) => tf.neg(v))(x, dy));
+  const overhead = new Set(anyGrad.kernels.map((k) => k.name).filter((n) => n !== 'Neg'));
+  const COMPOSITE_KERNELS = [...new Set(compositeRun.kernels.map((k) => k.name))].filter((n) => !overhead.has(n));
   const info = await tf.profile(() => tf.grad((v: Tensor) => opFor(def.name)(v, alpha))(x, dy));
-  tf.dispose([x, dy, info.result as Tensor]);
+  tf.dispose([x, dy, info.result as Tensor, compositeRun.result as Tensor, anyGrad.result as Tensor]);
   const names = info.kernels.map((k) => k.name);
   const ours = names.filter((n) => n === kernelName(def, 'backward')).length;
   const composite = names.filter((n) => COMPOSITE_KERNELS.includes(n));

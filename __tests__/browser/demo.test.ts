@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DemoBenchRun } from '../../benchmarks/src/browser/page/demo';
+import { builtinActivationNames } from 'tfjs-activations';
 import { openPage, removeBundles } from '../../benchmarks/src/browser/driver/runner';
 import type { BrowserPage } from '../../benchmarks/src/browser/driver/runner';
 import type { BenchOptions } from '../../benchmarks/src/bench/types';
@@ -27,9 +28,9 @@ describe('demo page in Chromium', () => {
     await removeBundles();
   });
 
-  test('plots render: four charts, each with g and g\' lines, derivative matching float64', async () => {
+  test('plots render: one chart per registered activation, each with g and g\' lines, derivative matching float64', async () => {
     const charts = await browser.page.$$eval('#plots .plot svg', (svgs) => svgs.map((s) => s.querySelectorAll('.mark-line path').length));
-    expect(charts).toHaveLength(4);
+    expect(charts).toHaveLength(builtinActivationNames.length);
     for (const lines of charts) expect(lines).toBe(3);
     const status = await browser.page.textContent('#plot-status');
     expect(status).toMatch(/computed on webgl/);

@@ -2,7 +2,7 @@ import { activationNames } from '../../src/activations';
 import { checkNames } from './checks';
 import type { CheckResult } from './checks';
 import * as path from 'path';
-import { addPageEntry, findChromium, openPage, removeBundles } from '../../benchmarks/src/browser/driver/runner';
+import { addPageEntry, findChromium, openPage, pageImports, removeBundles } from '../../benchmarks/src/browser/driver/runner';
 import type { BrowserPage } from '../../benchmarks/src/browser/driver/runner';
 import type { PageApi } from '../../benchmarks/src/browser/page/page';
 import type { TestPageApi } from './test-page';
@@ -61,6 +61,8 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
     let browser: BrowserPage;
 
     beforeAll(async () => {
+      // The README's user-defined activation, so its rendered kernels are checked here too.
+      pageImports(path.join(__dirname, '../../examples/squareplus.ts'));
       browser = await openTestPage();
       const r = await browser.page.evaluate((b) => (window as unknown as { tfa: Api }).tfa.useBackend(b), backend);
       if (!r.ok) throw new Error(`${backend} did not come up in Chromium: ${r.reason}`);
@@ -85,6 +87,20 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
         if (!r.ok) throw new Error(r.detail);
         expect(r.ok).toBe(true);
       });
+    });
+
+    test(`a user-defined activation (examples/squareplus.ts) passes checkActivation on ${backend}, with its own kernels`, async () => {
+      const reports = await browser.page.evaluate(
+        (b) => (window as unknown as { tfa: Api }).tfa.gradcheck(b, ['squareplus'], {}),
+        backend,
+      );
+      expect(reports[0].reasons).toEqual([]);
+      expect(reports[0].ok).toBe(true);
+      const kernel = await browser.page.evaluate(
+        (b) => (window as unknown as { tfa: Api }).tfa.tf.getKernel('TfjsActivations_squareplus_backward', b) != null,
+        backend,
+      );
+      expect(kernel).toBe(true);
     });
 
     test('no console errors on the page', () => {

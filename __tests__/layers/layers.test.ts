@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { activationNames, opFor } from 'tfjs-activations';
+import { activationNames, activations, opFor } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
-import { ActivationLayer, activationLayer, layerActivation } from 'tfjs-activations/layers';
+import { ActivationLayer, activationLayer, layerActivation, tfDenseWithActivation } from 'tfjs-activations/layers';
 import type { LayerActivationIdentifier } from 'tfjs-activations/layers';
 import { seededRandom } from 'tfjs-activations/gradcheck';
 import { setBackend } from '../helpers/backends';
@@ -16,12 +16,12 @@ const ALPHA = 0.2;
 /** A hidden layer with tf's built-in activation, or with ours through the `activation` field. */
 function hidden(kind: 'builtin' | 'ours', name: ActivationName, units: number, seed: number): tf.layers.Layer[] {
   const kernelInitializer = tf.initializers.glorotUniform({ seed });
-  const alpha = name === 'leakyRelu' ? ALPHA : undefined;
+  const def = activations[name];
+  const alpha = def.hasAlpha ? ALPHA : undefined;
   if (kind === 'ours') return [tf.layers.dense({ units, kernelInitializer, activation: layerActivation(name, alpha) })];
-  // tf has no 'leakyRelu' activation string; its LeakyReLU layer has no weights, so the weight
-  // lists of the two models still line up one to one.
-  if (name === 'leakyRelu') return [tf.layers.dense({ units, kernelInitializer }), tf.layers.leakyReLU({ alpha: ALPHA })];
-  return [tf.layers.dense({ units, kernelInitializer, activation: name })];
+  const theirs = tfDenseWithActivation(def, ALPHA, { units, kernelInitializer });
+  if (theirs == null) throw new Error(`${name} has no tfjs-layers equivalent`);
+  return theirs;
 }
 
 /** 2-16-16-1 MLP, sigmoid output (tf's in both, so only the hidden activations differ). */

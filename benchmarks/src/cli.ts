@@ -57,6 +57,7 @@ program
   .option('--passes <list>', `comma-separated passes (${allPasses.join(', ')}; default: all)`)
   .option('--sizes <list>', 'comma-separated element counts (default 1e2,1e4,1e6; 1e7 on request)')
   .option('--alpha <number>', "leakyRelu's alpha (default 0.01)")
+  .option('--baseline <tf|customGrad>', "what ours is timed against: tf's built-ins (default) or our ops in tf.customGrad form")
   .option('--quick', 'a smaller time budget per case')
   .option('--min-samples <n>', 'at least n samples per side in every case, slow ones included (default 10; slow cases stop at 3)')
   .option('--json <file>', 'write the results as JSON')

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-
-/** The four activations this library ships. */
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
+// The names come from the registry (./index.ts); re-exported for the modules that import types from here.
+export type { ActivationName, BuiltinActivationName } from './index';
+import type { Expr } from '../expr/ast';
 
 /**
  * Which tensor the backward pass reads. The seeds' idea is 'output': g'(z) from a = g(z), so
@@ -19,80 +19,112 @@ export interface ScalarReference {
   derivativeFromSaved(s: number, alpha: number): number;
 }
 
+/** The backends whose forward can run a definition's SIMD body instead of another kernel. */
+export type SimdForwardBackend = 'wasm' | 'cpu';
+
 /**
- * Per-element expressions in one backend language. In `forward` the input element is `z`; in
- * `derivative` the saved element (output or input, see `saves`) is `s`; `alpha` is the
- * activation's parameter (0 where it has none). Both must give NaN for NaN.
+ * A hand-written WAT forward, where measurement says it beats the rendered expression: an
+ * instruction sequence over f32x4 lanes reading `(local.get $z)` (and `$alpha`), leaving one
+ * v128, setting the scratch `locals` it names. NaN lanes must give NaN.
  */
-export interface ElementwiseSource {
+export interface WatForward {
+  code: string;
+  locals: readonly string[];
+}
+
+/**
+ * How far this activation's kernels may be from other float32 computations of the same math, in
+ * float32 ulps (the kernel tests read these; a new activation states its own).
+ */
+export interface Tolerance {
+  /** SIMD forward vs tf's own op (def.builtin): different routines for the same function. */
+  readonly forwardUlp: number;
+  /** Fused backward (SIMD) vs the same derivative as tf ops: 0 where both do the same float32 steps. */
+  readonly derivativeUlp: number;
+}
+
+/**
+ * What an author writes: one activation, its math once. `forward` is an expression in the input
+ * z, `derivative` one in the saved tensor s (the output or the input, as `saves` says) that gives
+ * g'(z); both may read the parameter. Every kernel, the tf-op composite and the second-order path
+ * are rendered from these two (src/expr). The float64 `reference` is written by hand: the oracle
+ * is never the code it judges. The library's own activations are specs like this
+ * (src/activations/*.ts); users pass one to defineActivation.
+ */
+export interface ActivationSpec {
+  /** The op's name: a JS identifier, not one of ours or a tf kernel's. */
+  readonly name: string;
+  /** Human name for messages and reports (default: name). */
+  readonly title?: string;
+  forward(z: Expr, alpha: Expr): Expr;
+  derivative(s: Expr, alpha: Expr): Expr;
+  /** Which tensor backward reads; a function of alpha where that depends on it. */
+  readonly saves: SavedTensor | ((alpha: number) => SavedTensor);
+  /** The activation's parameter, alpha, with its default; absent when it has none. */
+  readonly alpha?: { readonly default: number };
+  /** Float64 math; derivativeFromSaved may be left out where the input is always saved. */
+  readonly reference: Omit<ScalarReference, 'derivativeFromSaved'> & Partial<Pick<ScalarReference, 'derivativeFromSaved'>>;
+  /**
+   * How a tfjs user computes this today (tf's op, or a composite of tf ops): comparisons,
+   * benchmarks, int32 input. Default: the forward expression as tf ops.
+   */
+  builtin?(x: Tensor, alpha: number): Tensor;
+  /**
+   * The registered tf kernel behind `builtin`, where it is one kernel: without our own forward
+   * kernel the op runs it directly (same result as `builtin`, without tf's op wrapper).
+   */
+  readonly tfKernel?: { readonly name: string; attrs(alpha: number): Record<string, number> };
+  /** Keep tf's int32 output for int32 input (relu does); default: compute in float32. */
+  readonly keepsInt32?: boolean;
+  /**
+   * Where the forward runs our SIMD body (default: both): 'wasm' in place on tf's heap instead of
+   * tf's op, 'cpu' on a scratch heap instead of the JS loop. Each is chosen by measurement.
+   */
+  readonly simdForwardOn?: readonly SimdForwardBackend[];
+  /** A hand-written WAT forward replacing the rendered one (see WatForward). */
+  readonly watForward?: WatForward;
+  readonly tolerance?: Partial<Tolerance>;
+  /** tfjs-layers' own activation string for the same function, if it has one. */
+  readonly layersName?: string;
+  /** Else tfjs-layers' layer computing it: `tf.layers[layersLayer]({ alpha })`. */
+  readonly layersLayer?: string;
+}
+
+/** The WAT bodies of the wasm kernels (src/kernels/wasm/source.ts wraps them in loops). */
+export interface WasmSource {
   forward: string;
   derivative: string;
+  locals: readonly string[];
+  forwardOn: readonly SimdForwardBackend[];
 }
 
 /**
- * WebAssembly text (WAT) for the wasm kernels: instruction sequences over f32x4 lanes, each
- * leaving one v128 on the stack. `derivative` reads `(local.get $s)`; `forward` reads
- * `(local.get $z)`; both may read `(local.get $alpha)` (alpha in every lane) and set the extra
- * v128 scratch `locals` they name (with their `$`). `forward` is optional: without it (or
- * without 'wasm' in `forwardOn`), wasm forward is tf's own op. Both must give NaN for NaN lanes.
- */
-export interface WasmSource {
-  forward?: string;
-  derivative: string;
-  locals?: readonly string[];
-  /**
-   * The backends whose forward runs `forward`: 'wasm' (in place on tf's heap, instead of tf's
-   * op) and 'cpu' (on a scratch heap, instead of the js loop: for an expression far slower in JS,
-   * Math.tanh or Math.exp, whose SIMD form is as accurate). Each is chosen by measurement.
-   */
-  forwardOn?: readonly ('wasm' | 'cpu')[];
-}
-
-/**
- * One activation, its math in one place. Kernels (src/kernels) turn any definition into
- * registered backend kernels; ops.ts turns it into a public op with a registered gradient. Adding an activation
- * means adding one file like this and listing it in ./index.ts.
+ * A definition as the kernels read it: the spec with everything rendered (src/activations/define.ts).
+ * No kernel names an activation.
  */
 export interface ActivationDefinition {
-  readonly name: ActivationName;
-  /** Human name for messages and reports. */
+  readonly name: string;
   readonly title: string;
-  /** True when the op takes the `alpha` parameter. */
   readonly hasAlpha: boolean;
   /** Default alpha (0 for those without one). */
   readonly defaultAlpha: number;
-  /** relu and leakyRelu keep tf's output dtype for int32 input; sigmoid and tanh give float32. */
   readonly keepsInt32: boolean;
-  /** Which tensor the first-order backward pass reads, for a given alpha. */
   saves(alpha: number): SavedTensor;
   readonly reference: ScalarReference;
-  /** tf's own forward op (used for int32 input, composite backends, and comparisons). */
+  readonly forward: Expr;
+  readonly derivative: Expr;
+  /** tf's way of computing it (see ActivationSpec.builtin). */
   builtin(x: Tensor, alpha: number): Tensor;
-  /**
-   * The registered tf kernel behind `builtin`, and its attrs. Where our own forward kernel is
-   * absent the op runs this kernel directly: same result as `builtin`, without tf's op wrapper
-   * (about 1.2 us a call on wasm at 1e2, 40% of the op there).
-   */
-  readonly tfKernel: { readonly name: string; attrs(alpha: number): Record<string, number> };
-  /**
-   * g'(z) from the saved tensor s, as differentiable tf ops: the composite backend's backward
-   * and the second-order path. NaN in s must give NaN.
-   */
+  /** True when builtin is tf's own op, false when it is the forward rendered as tf ops. */
+  readonly hasBuiltin: boolean;
+  readonly tfKernel?: ActivationSpec['tfKernel'];
+  /** g(x) as differentiable tf ops: the composite backend's forward where tf has no op. */
+  compositeForward(x: Tensor, alpha: number): Tensor;
+  /** g'(z) from the saved tensor as differentiable tf ops: composite backward, second order. */
   compositeDerivative(s: Tensor, alpha: number): Tensor;
-  /** JavaScript expressions for the cpu kernels (compiled once into tight loops). */
-  readonly js: ElementwiseSource;
-  /** WebAssembly SIMD bodies for the wasm kernels. Optional: without it, wasm takes the composite path. */
-  readonly wasm?: WasmSource;
-  /**
-   * GLSL expressions for the webgl kernels: floats `z`/`s` and uniform `alpha`; tf's shader
-   * prelude provides `isnan(x)` and the uniform `NAN`, and ours `where(c, a, b)`, a branch-free
-   * select (a ternary compiled to a branch and made leaky ReLU's forward 1.6x slower on
-   * SwiftShader). Optional: without it, webgl takes the composite path.
-   */
-  readonly glsl?: ElementwiseSource;
-  /**
-   * WGSL expressions for the webgpu kernels: `z`/`s` and `alpha` are f32; `isnan(x)` and `NAN`
-   * are provided (WGSL has no NaN literal; tf's prelude has isnan). Optional, as glsl.
-   */
-  readonly wgsl?: ElementwiseSource;
+  /** The WAT bodies for the wasm modules (built by scripts/build-wasm.js). */
+  readonly wasm: WasmSource;
+  readonly tolerance: Tolerance;
+  readonly layersName?: string;
+  readonly layersLayer?: string;
 }

@@ -1,6 +1,7 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { BackendValues, DataId, DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { ActivationDefinition, ElementwiseSource } from '../activations/types';
+import type { ActivationDefinition } from '../activations/types';
+import { renderJs } from '../expr/js';
 import type { ActivationAttrs, BackendKernels } from './types';
 import { kernelInstance } from './wasm/loader';
 import type { KernelExports } from './wasm/loader';
@@ -21,33 +22,28 @@ type DerivativeLoop = (s: Values, out: Float32Array, n: number, alpha: number) =
 
 /*
  * Each activation gets its own loop compiled from its expression. A single shared loop calling a
- * per-activation function would see four callees at one call site and stay megamorphic (no
+ * per-activation function would see many callees at one call site and stay megamorphic (no
  * inlining); generated loops are monomorphic and V8 inlines the expression.
  */
-export function compileForwardLoop(src: ElementwiseSource): ForwardLoop {
+export function compileForwardLoop(def: ActivationDefinition): ForwardLoop {
   return new Function(
     'x', 'out', 'n', 'alpha',
-    `for (let i = 0; i < n; i++) { const z = x[i]; out[i] = ${src.forward}; }`,
+    `for (let i = 0; i < n; i++) { const z = x[i]; out[i] = ${renderJs(def.forward, 'z')}; }`,
   ) as ForwardLoop;
 }
 
-export function compileBackwardLoop(src: ElementwiseSource): BackwardLoop {
+export function compileBackwardLoop(def: ActivationDefinition): BackwardLoop {
   return new Function(
     'dy', 's', 'out', 'n', 'alpha',
-    `for (let i = 0; i < n; i++) { const s_ = s[i]; out[i] = dy[i] * (${inline(src.derivative, 's_')}); }`,
+    `for (let i = 0; i < n; i++) { const s_ = s[i]; out[i] = dy[i] * ${renderJs(def.derivative, 's_')}; }`,
   ) as BackwardLoop;
 }
 
-export function compileDerivativeLoop(src: ElementwiseSource): DerivativeLoop {
+export function compileDerivativeLoop(def: ActivationDefinition): DerivativeLoop {
   return new Function(
     's', 'out', 'n', 'alpha',
-    `for (let i = 0; i < n; i++) { const s_ = s[i]; out[i] = ${inline(src.derivative, 's_')}; }`,
+    `for (let i = 0; i < n; i++) { const s_ = s[i]; out[i] = ${renderJs(def.derivative, 's_')}; }`,
   ) as DerivativeLoop;
-}
-
-/** Substitutes the element variable `s` in an expression (whole identifier only). */
-function inline(expr: string, name: string): string {
-  return expr.replace(/\bs\b/g, name);
 }
 
 /*
@@ -97,7 +93,6 @@ function runChunked(inputs: readonly TypedValues[], out: Float32Array, n: number
 
 /** The definition's wasm kernels on the scratch heap, or null where it has none (or no SIMD). */
 function simdExports(def: ActivationDefinition): KernelExports | null {
-  if (def.wasm == null) return null;
   try {
     return kernelInstance(def.name, scratchHeap().memory);
   } catch {
@@ -121,11 +116,11 @@ export const cpuKernels: BackendKernels = {
   backendName: 'cpu',
 
   forward(def: ActivationDefinition): KernelFunc {
-    const loop = compileForwardLoop(def.js);
+    const loop = compileForwardLoop(def);
     // Instantiated on first use, not at registration (the library may never run on cpu).
     let simdForward: KernelExports['forward'] | null | undefined;
     return ({ inputs, attrs, backend }) => {
-      if (simdForward === undefined) simdForward = def.wasm?.forwardOn?.includes('cpu') === true ? (simdExports(def)?.forward ?? null) : null;
+      if (simdForward === undefined) simdForward = def.wasm.forwardOn.includes('cpu') ? (simdExports(def)?.forward ?? null) : null;
       const forward = simdForward;
       const cpu = backend as unknown as CpuBackend;
       const x = inputs.x as TensorInfo;
@@ -143,8 +138,8 @@ export const cpuKernels: BackendKernels = {
   },
 
   backward(def: ActivationDefinition): KernelFunc {
-    const withDy = compileBackwardLoop(def.js);
-    const alone = compileDerivativeLoop(def.js);
+    const withDy = compileBackwardLoop(def);
+    const alone = compileDerivativeLoop(def);
     let simd: KernelExports | null | undefined; // instantiated on first use, as above
     return ({ inputs, attrs, backend }) => {
       if (simd === undefined) simd = simdExports(def);

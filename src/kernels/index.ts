@@ -79,7 +79,7 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
     route = {
       forward: kernelRef(kernelName(def, 'forward'), backendName),
       backward: kernelRef(kernelName(def, 'backward'), backendName),
-      tfForward: kernelRef(def.tfKernel.name, backendName),
+      tfForward: def.tfKernel != null ? kernelRef(def.tfKernel.name, backendName) : null,
       taped: {},
     };
     byBackend.set(backendName, route);
@@ -129,7 +129,7 @@ function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs: Named
  */
 function forwardKernel(def: ActivationDefinition, route: Route, x: Tensor, alpha: number): { ref: KernelRef; attrs: NamedAttrMap } | null {
   if (route.forward != null && x.dtype === 'float32') return { ref: route.forward, attrs: attrs(alpha) };
-  if (route.tfForward != null) return { ref: route.tfForward, attrs: def.tfKernel.attrs(alpha) };
+  if (route.tfForward != null && def.tfKernel != null) return { ref: route.tfForward, attrs: def.tfKernel.attrs(alpha) };
   return null;
 }
 

@@ -82,7 +82,7 @@ export const wasmKernels: BackendKernels = {
   backendName: 'wasm',
 
   forward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.wasm?.forward == null || def.wasm.forwardOn?.includes('wasm') !== true || kernelModule(def.name) == null) return undefined;
+    if (!def.wasm.forwardOn.includes('wasm') || kernelModule(def.name) == null) return undefined;
     const instance = exportsFor(def.name);
     return ({ inputs, attrs, backend }) => {
       const wasm = backend as unknown as WasmBackend;
@@ -100,7 +100,7 @@ export const wasmKernels: BackendKernels = {
   },
 
   backward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.wasm == null || kernelModule(def.name) == null) return undefined;
+    if (kernelModule(def.name) == null) return undefined;
     const instance = exportsFor(def.name);
     return ({ inputs, attrs, backend }) => {
       const wasm = backend as unknown as WasmBackend;

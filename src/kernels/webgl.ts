@@ -1,6 +1,7 @@
 import { env } from '@tensorflow/tfjs-core';
 import type { DataId, DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ActivationDefinition } from '../activations/types';
+import { renderGlslFunction } from '../expr/glsl';
 import type { ActivationAttrs, BackendKernels } from './types';
 
 /*
@@ -13,7 +14,7 @@ import type { ActivationAttrs, BackendKernels } from './types';
  * - Packed and unpacked layouts each get their own program. runWebGLProgram converts an input
  *   whose layout differs from the program's (an extra pack/unpack pass per input), so the
  *   program follows the layout the inputs already have.
- * - The derivative expressions test isnan themselves: NaN in s gives NaN out.
+ * - The functions come from the expression renderer (src/expr/glsl.ts), which guards NaN.
  */
 
 /** One compiled-program description, as tfjs-backend-webgl's GPGPUProgram reads it. */
@@ -79,23 +80,6 @@ class ActivationProgram implements GpgpuProgram {
 }
 
 /**
- * The expression as a function, after `where(c, a, b)`: mix with a bool selector (GLSL ES 3.0)
- * picks without arithmetic, so NaN and infinities pass through, and compiles without a branch;
- * WebGL 1 has no bool mix and gets the ternary.
- */
-function scalarFunction(variable: 'z' | 's', expression: string): string {
-  return `
-float where(bool c, float a, float b) {
-#if __VERSION__ >= 300
-  return mix(b, a, c);
-#else
-  return c ? a : b;
-#endif
-}
-float activationFn(float ${variable}) { return ${expression}; }`;
-}
-
-/**
  * Packed when the inputs already on the GPU are mostly packed; with none there yet (fresh
  * uploads take the program's layout for free) tf's own preference for binary ops decides.
  */
@@ -132,15 +116,13 @@ export const webglKernels: BackendKernels = {
    * relu(-inf) and leakyRelu(+inf) come out NaN (0 * inf); our expressions give the limits.
    */
   forward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.glsl == null) return undefined;
-    const fn = scalarFunction('z', def.glsl.forward);
+    const fn = renderGlslFunction(def.forward, 'z');
     return ({ inputs, attrs, backend }) =>
       run(backend as unknown as WebGLBackend, fn, undefined, inputs.x as TensorInfo, (attrs as ActivationAttrs).alpha);
   },
 
   backward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.glsl == null) return undefined;
-    const fn = scalarFunction('s', def.glsl.derivative);
+    const fn = renderGlslFunction(def.derivative, 's');
     return ({ inputs, attrs, backend }) =>
       run(
         backend as unknown as WebGLBackend,

@@ -1,6 +1,7 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ActivationDefinition } from '../activations/types';
+import { renderWgslFunction } from '../expr/wgsl';
 import type { ActivationAttrs, BackendKernels } from './types';
 
 /*
@@ -87,15 +88,6 @@ class ActivationProgram implements WebGPUProgram {
   }
 }
 
-/** alpha and NAN as locals, so expressions read like the GLSL and JS ones. */
-function scalarFunction(variable: 'z' | 's', expression: string): string {
-  return `fn activationFn(${variable} : f32) -> f32 {
-        let alpha = uniforms.alpha;
-        let NAN = uniforms.NAN;
-        return ${expression};
-      }`;
-}
-
 function makeKernel(key: string, fn: string, input: 'x' | 's'): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const gpu = backend as unknown as WebGPUBackend;
@@ -114,12 +106,10 @@ export const webgpuKernels: BackendKernels = {
 
   // Forward is ours too: tf's webgpu sigmoid gives 0 for NaN on SwiftShader (no NaN test).
   forward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.wgsl == null) return undefined;
-    return makeKernel(`tfjsActivations_${def.name}_forward`, scalarFunction('z', def.wgsl.forward), 'x');
+    return makeKernel(`tfjsActivations_${def.name}_forward`, renderWgslFunction(def.forward, 'z'), 'x');
   },
 
   backward(def: ActivationDefinition): KernelFunc | undefined {
-    if (def.wgsl == null) return undefined;
-    return makeKernel(`tfjsActivations_${def.name}_backward`, scalarFunction('s', def.wgsl.derivative), 's');
+    return makeKernel(`tfjsActivations_${def.name}_backward`, renderWgslFunction(def.derivative, 's'), 's');
   },
 };

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { activations } from 'tfjs-activations';
+import { activations, opFor } from 'tfjs-activations';
 import type { ActivationDefinition, ActivationName } from 'tfjs-activations';
+import { customGradOpFor } from 'tfjs-activations/custom-grad';
 import { runBackward, runForward } from 'tfjs-activations/kernels';
-import { opFor } from 'tfjs-activations';
-import type { BenchPass, Impl } from './types';
+import type { Baseline, BenchPass, Impl } from './types';
 
 /**
  * One benchmark case: the same work done by ours and by tf's built-in, on the same inputs.
@@ -22,19 +22,22 @@ export const TRAIN_HIDDEN = 100;
 export const TRAIN_INPUTS = 8;
 const TRAIN_LEARNING_RATE = 1e-3;
 
-/** The tf kernel that the built-in op runs (e.g. 'Sigmoid'), found by running it, not from a list. */
-async function builtinKernel(def: ActivationDefinition, x: Tensor, alpha: number): Promise<string> {
+/**
+ * The tf kernel that the built-in op runs (e.g. 'Sigmoid'), found by running it, not from a
+ * list; null where the built-in is a composite of several differentiable kernels (tf has no
+ * single op for it).
+ */
+async function builtinKernel(def: ActivationDefinition, x: Tensor, alpha: number): Promise<string | null> {
   const info = await tf.profile(() => def.builtin(x, alpha));
   tf.dispose(info.result);
   const kernels = info.kernels.map((k) => k.name);
   const withGradient = kernels.filter((k) => tf.getGradient(k) != null);
-  if (withGradient.length !== 1) {
+  if (withGradient.length === 0) {
     throw new Error(
-      `${def.name}: expected the built-in op to run one differentiable kernel, saw [${kernels.join(', ')}]` +
-        (withGradient.length === 0 ? " with no registered gradient (in Node, require('@tensorflow/tfjs') registers tf's gradients)" : ''),
+      `${def.name}: the built-in op ran [${kernels.join(', ')}], none with a registered gradient (in Node, require('@tensorflow/tfjs') registers tf's gradients)`,
     );
   }
-  return withGradient[0];
+  return withGradient.length === 1 ? withGradient[0] : null;
 }
 
 /**
@@ -92,10 +95,15 @@ function trainCase(def: ActivationDefinition, size: number, alpha: number): Benc
 }
 
 /** Builds the case for one activation, pass and size on the active backend. */
-export async function makeCase(name: ActivationName, pass: BenchPass, size: number, alphaOption: number): Promise<BenchCase> {
-  const def = activations[name];
+export async function makeCase(name: ActivationName, pass: BenchPass, size: number, alphaOption: number, baseline: Baseline = 'tf'): Promise<BenchCase> {
+  const tfDef = activations[name];
+  // Against the customGrad form, its op stands where tf's would (the same kernels under it).
+  const def = baseline === 'tf' ? tfDef : { ...tfDef, builtin: customGradOpFor(name) };
   const alpha = def.hasAlpha ? alphaOption : def.defaultAlpha;
   if (pass === 'train') return trainCase(def, size, alpha);
+  if (pass === 'backward' && baseline === 'customGrad') {
+    throw new Error("bench: the backward pass is the same fused kernel in both forms; time 'forward+backward' or 'train' against customGrad");
+  }
 
   const op = opFor(name);
   const x = uniform([size]);
@@ -112,7 +120,9 @@ export async function makeCase(name: ActivationName, pass: BenchPass, size: numb
     const kernel = await builtinKernel(def, x, alpha);
     const yBuiltin = def.builtin(x, alpha);
     owned.push(ourSaved, yBuiltin);
-    const tfBackward = builtinBackward(kernel, x, yBuiltin, alpha);
+    // A composite built-in has no one gradient to call: its side is the same derivative as tf ops
+    // from the saved tensor (less than tf's backprop through the composite would run).
+    const tfBackward = kernel != null ? builtinBackward(kernel, x, yBuiltin, alpha) : (d: Tensor) => tf.mul(d, def.compositeDerivative(ourSaved, alpha));
     // Both inside tidy, as the engine's backprop runs gradient functions, so temporaries are freed.
     run = {
       custom: () => tf.tidy(() => runBackward(def, dy, ourSaved, alpha)),

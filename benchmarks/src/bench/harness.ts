@@ -267,7 +267,7 @@ export async function benchBackend(
     const id: CaseId = { backend: backendName, ...c };
     const label = `${backendName} ${c.activation} ${c.pass} ${formatSize(c.size)}`;
     onProgress?.({ done, total: cases.length, label });
-    const benchCase = await makeCase(c.activation, c.pass, c.size, options.alpha);
+    const benchCase = await makeCase(c.activation, c.pass, c.size, options.alpha, options.baseline);
     try {
       results.push(...(await measureCase(id, benchCase, options, bandwidthGBs)));
     } finally {

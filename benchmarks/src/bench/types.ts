@@ -5,8 +5,15 @@ import { activationNames } from 'tfjs-activations';
 export type BenchPass = 'forward' | 'backward' | 'forward+backward' | 'train';
 export const allPasses: BenchPass[] = ['forward', 'backward', 'forward+backward', 'train'];
 
-/** Ours (the op and its kernels) or tf's built-in op and registered gradient. */
+/** Ours (the op and its kernels) or the baseline: tf's built-in op and registered gradient, by default. */
 export type Impl = 'custom' | 'builtin';
+
+/**
+ * What the 'builtin' side runs: tf's own op ('tf'), or our same ops in tf.customGrad form
+ * ('customGrad', src/custom-grad.ts), to measure what the registered-gradient form saves.
+ */
+export type Baseline = 'tf' | 'customGrad';
+export const baselines: readonly Baseline[] = ['tf', 'customGrad'];
 
 /** Timing knobs for one backend's sweep. Every field has a default (see defaultOptions). */
 export interface BenchOptions {
@@ -44,6 +51,8 @@ export interface BenchOptions {
    * op us), so the read-back is at most 1/(n+1) of a sample.
    */
   readbacksPerSample: number;
+  /** The side ours is timed against (default 'tf'). */
+  baseline?: Baseline;
   /**
    * The train pass runs only at sizes up to this (default: all). Its step is matMul-bound at
    * 1e6 (about a second on cpu here), so the quick report stops it at 1e4.

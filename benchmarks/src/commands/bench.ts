@@ -9,8 +9,8 @@ import { parseSizes } from '../bench/harness';
 import { benchSections, htmlPage } from '../bench/html';
 import { runBenchmarks } from '../bench/node';
 import type { RunOptions } from '../bench/node';
-import { allPasses, defaultOptions, quickOptions } from '../bench/types';
-import type { BenchPass, BenchReport, ProgressCallback } from '../bench/types';
+import { allPasses, baselines, defaultOptions, quickOptions } from '../bench/types';
+import type { Baseline, BenchPass, BenchReport, ProgressCallback } from '../bench/types';
 
 /** The flags of `tfjs-activations-bench bench`, as commander gives them. */
 export interface BenchFlags {
@@ -19,6 +19,7 @@ export interface BenchFlags {
   passes?: string;
   sizes?: string;
   alpha?: string;
+  baseline?: string;
   quick?: boolean;
   minSamples?: string;
   json?: string;
@@ -57,6 +58,10 @@ export function benchOptionsFromFlags(flags: BenchFlags): RunOptions {
   if (flags.passes != null) options.passes = parsePasses(flags.passes);
   if (flags.sizes != null) options.sizes = parseSizes(flags.sizes);
   if (flags.alpha != null) options.alpha = parseAlpha(flags.alpha);
+  if (flags.baseline != null) {
+    if (!(baselines as readonly string[]).includes(flags.baseline)) throw new Error(`--baseline must be one of ${baselines.join(', ')}, got '${flags.baseline}'`);
+    options.baseline = flags.baseline as Baseline;
+  }
   if (flags.minSamples != null) {
     const n = Number(flags.minSamples);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--min-samples must be a positive integer, got '${flags.minSamples}'`);

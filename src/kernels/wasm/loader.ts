@@ -1,4 +1,7 @@
+import { activations } from '../../activations';
+import { assembleWat } from './assemble';
 import { wasmBinaries } from './binaries.generated';
+import { wasmModuleText } from './source';
 
 /** A kernel module's exports (see ./source.ts): pointers are byte offsets into the shared heap. */
 export interface KernelExports {
@@ -17,21 +20,44 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /**
- * The compiled module for an activation, or null when there is none (no wasm field) or this
- * engine cannot run it (no SIMD). `shared`: the variant importing a shared memory. Compiled
- * once, synchronously: each module is under 4 KB, the size browsers allow synchronous compiles
- * for on the main thread.
+ * The binary of an activation's module: built with the package (the library's own), or
+ * assembled now from the registered definition (defineActivation's); null for an unknown name.
+ */
+function moduleBytes(name: string, shared: boolean): Uint8Array<ArrayBuffer> | null {
+  const b64 = wasmBinaries[shared ? `${name}.shared` : name];
+  if (b64 != null) return decodeBase64(b64);
+  const def = Object.prototype.hasOwnProperty.call(activations, name) ? activations[name] : undefined;
+  return def != null ? assembleWat(wasmModuleText(def.wasm), shared) : null;
+}
+
+/**
+ * The compiled module for an activation, or null when there is none or this engine cannot run
+ * it (no SIMD). `shared`: the variant importing a shared memory. Compiled once, synchronously:
+ * each module is a few KB, under the size browsers allow synchronous compiles for on the main
+ * thread.
  */
 export function kernelModule(name: string, shared = false): WebAssembly.Module | null {
   const key = shared ? `${name}.shared` : name;
   let module = modules.get(key);
   if (module === undefined) {
-    const b64 = wasmBinaries[key];
-    const bytes = b64 == null ? null : decodeBase64(b64);
-    module = bytes != null && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const bytes = moduleBytes(name, shared);
+    module = bytes != null && WebAssembly.validate(bytes) ? compileSync(bytes) : null;
     modules.set(key, module);
   }
   return module;
+}
+
+/**
+ * A synchronous compile, or null where the engine refuses one (browsers' main threads refuse
+ * modules over 4 KB, which a user definition with several routines may reach): the composite
+ * path then runs instead.
+ */
+function compileSync(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /*

@@ -7,7 +7,7 @@ import type { WasmSource } from '../../activations/types';
  * and compiles the text with wabt; ./loader.ts instantiates the result against tf's memory.
  *
  * Exports (pointers are byte offsets into the heap, n the element count, alpha the parameter):
- *   forward(x, out, n, alpha)          out = g(x)          (only when the source has forward)
+ *   forward(x, out, n, alpha)          out = g(x)
  *   backward(dy, s, out, n, alpha)     out = dy * g'(s)
  *   derivative(s, out, n, alpha)       out = g'(s)
  * Main loop: 8 elements (two f32x4) per iteration; the tail runs the same body on one lane.
@@ -26,13 +26,13 @@ interface Input {
  */
 export function wasmModuleText(src: WasmSource): string {
   const funcs = [
-    src.forward != null ? loopFunc('forward', { param: '$xp', local: '$z' }, src.forward, null, src) : '',
+    loopFunc('forward', { param: '$xp', local: '$z' }, src.forward, null, src),
     loopFunc('backward', { param: '$sp', local: '$s' }, src.derivative, '$dyp', src),
     loopFunc('derivative', { param: '$sp', local: '$s' }, src.derivative, null, src),
   ];
   return `(module
   (import "env" "memory" (memory 0 65536))
-${funcs.filter((f) => f !== '').join('\n')}
+${funcs.join('\n')}
 )
 `;
 }
@@ -44,7 +44,7 @@ ${funcs.filter((f) => f !== '').join('\n')}
 function loopFunc(name: string, input: Input, body: string, dyParam: string | null, src: WasmSource): string {
   const pointers = dyParam != null ? [dyParam, input.param] : [input.param];
   const params = [...pointers, '$out'].map((p) => `(param ${p} i32)`).join(' ');
-  const locals = [input.local, '$alpha', ...(src.locals ?? [])].map((l) => `(local ${l} v128)`).join(' ');
+  const locals = [input.local, '$alpha', ...src.locals].map((l) => `(local ${l} v128)`).join(' ');
   const vector = (offset: number): string => {
     const mem = offset === 0 ? '' : ` offset=${offset}`;
     const value = dyParam != null ? `(f32x4.mul (v128.load${mem} (local.get ${dyParam})) ${body})` : body;

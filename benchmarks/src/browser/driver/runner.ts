@@ -49,9 +49,11 @@ function librarySourcePlugins(): import('esbuild').Plugin[] {
   return [{
     name: 'library-sources',
     setup(build) {
-      build.onResolve({ filter: /^tfjs-activations(\/[a-z-]+)?$/ }, (args) => ({
-        path: path.join(librarySources, args.path.slice('tfjs-activations'.length), 'index.ts'),
-      }));
+      build.onResolve({ filter: /^tfjs-activations(\/[a-z-]+)?$/ }, (args) => {
+        const sub = args.path.slice('tfjs-activations'.length);
+        const file = path.join(librarySources, `${sub}.ts`);
+        return { path: sub !== '' && existsSync(file) ? file : path.join(librarySources, sub, 'index.ts') };
+      });
     },
   }];
 }
@@ -68,6 +70,19 @@ const pageHtml = (script: string): string => `<!doctype html>
 
 let bundled: Promise<Bundle> | undefined;
 const extraEntries: Record<string, string> = {};
+
+/** Modules the checking pages import before their own script (see pageImports). */
+const extraPageImports: string[] = [];
+
+/**
+ * Makes the tools' page and added entries import these modules (absolute paths) first, e.g. a
+ * test's user-defined activation, so the page's checks run over it. Call before the first
+ * openPage of the process.
+ */
+export function pageImports(...files: string[]): void {
+  if (bundled != null) throw new Error('pageImports: the pages are already bundled');
+  extraPageImports.push(...files);
+}
 
 /**
  * Adds a page script bundled beside the tools' own, served as `<name>.html` (the browser tests
@@ -89,7 +104,15 @@ export function bundlePages(): Promise<Bundle> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tfjs-activations-page-'));
     // About 12 MB of bundles per process: removed when the process ends (or by removeBundles).
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const entryPoints: Record<string, string> = { page: pageScript('page'), demo: pageScript('demo'), ...extraEntries };
+    // The pages that run checks (the tools' page, added entries) import extraPageImports first.
+    const withImports = (name: string, file: string): string => {
+      if (extraPageImports.length === 0) return file;
+      const entry = path.join(dir, `${name}-entry.js`);
+      writeFileSync(entry, [...extraPageImports, file].map((f) => `import ${JSON.stringify(f)};`).join('\n'));
+      return entry;
+    };
+    const entryPoints: Record<string, string> = { demo: pageScript('demo') };
+    for (const [name, file] of Object.entries({ page: pageScript('page'), ...extraEntries })) entryPoints[name] = withImports(name, file);
     await esbuild.build({
       entryPoints,
       bundle: true,

@@ -101,7 +101,7 @@ function curveSpec(title: string, values: CurvePoint[]): TopLevelSpec {
   };
 }
 
-/** Redraws the four plots on `backend` with `alpha` (leaky ReLU's; the others have none). */
+/** Redraws the plots (one per activation) on `backend` with `alpha` (leaky ReLU's; the others have none). */
 async function plot(backend: string, alpha: number): Promise<{ backend: string; maxGradError: number }> {
   if (!(await setBackend(backend))) throw new Error(`backend ${backend} is not available in this browser`);
   const container = $('plots');

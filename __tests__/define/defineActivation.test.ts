@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { activationNames, activations, defineActivation, derivativeFor, expr, hasKernel, kernelName, opFor } from 'tfjs-activations';
+import { activationLayer, layerActivation } from 'tfjs-activations/layers';
+import { checkActivation } from 'tfjs-activations/gradcheck';
+import type { ActivationSpec } from 'tfjs-activations';
+import { makeCase } from '../../benchmarks/src/bench/cases';
+import { kernelModule } from '../../src/kernels/wasm/loader';
+import { measureCase } from '../../benchmarks/src/bench/harness';
+import { parseActivations } from '../../benchmarks/src/commands/bench';
+import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { ulpDistance } from '../helpers/float32';
+import { throwaway } from '../helpers/throwaway';
+
+/*
+ * defineActivation: a user's definition gets what the built-ins have (op, registered gradient,
+ * exact second order, kernels, a name everything accepts), and a bad spec is an Error before
+ * anything registers. The activation is tests/helpers/throwaway.ts (tanh(alpha z)).
+ */
+
+const act = throwaway();
+const name = act.name;
+const ref = act.definition.reference;
+const ALPHA = 0.5;
+const { abs, add, div, z: zVar } = expr;
+
+describe.each(NODE_BACKENDS)('a defined activation on %s', (backend) => {
+  beforeAll(() => setBackend(backend));
+
+  it('forward, gradient and second derivative match the float64 reference; no leaks', () => {
+    const zs = [-30, -3, -1, -0.25, 0.25, 1, 3, 30];
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.tensor1d(zs);
+      const y = opFor(name)(x).dataSync();
+      const g = tf.grad((t: tf.Tensor) => opFor(name)(t))(x).dataSync();
+      const g2 = tf.grad((t: tf.Tensor) => tf.grad((u: tf.Tensor) => opFor(name)(u))(t))(x).dataSync();
+      const d = derivativeFor(name)(x).dataSync();
+      zs.forEach((v, i) => {
+        expect(ulpDistance(y[i], ref.value(v, ALPHA))).toBeLessThanOrEqual(1);
+        expect(Math.abs(g[i] - ref.derivative(v, ALPHA))).toBeLessThanOrEqual(1e-6);
+        expect(Math.abs(d[i] - ref.derivative(v, ALPHA))).toBeLessThanOrEqual(1e-6);
+        expect(Math.abs(g2[i] - ref.secondDerivative(v, ALPHA))).toBeLessThanOrEqual(2e-6);
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('NaN in, NaN out, forward and backward; int32 input computes in float32', () => {
+    tf.tidy(() => {
+      const x = tf.tensor1d([NaN, 1]);
+      expect(Number.isNaN(opFor(name)(x).dataSync()[0])).toBe(true);
+      expect(Number.isNaN(tf.grad((t: tf.Tensor) => opFor(name)(t))(x).dataSync()[0])).toBe(true);
+      const yi = opFor(name)(tf.tensor1d([2], 'int32'));
+      expect(yi.dtype).toBe('float32');
+      expect(yi.dataSync()[0]).toBeCloseTo(Math.tanh(1), 6);
+    });
+  });
+
+  it('checkActivation passes (forward, backward, finite differences, second order, conventions)', async () => {
+    for (const alpha of [ALPHA, 2]) {
+      const report = await checkActivation(name, { alpha });
+      expect(report.reasons).toEqual([]);
+      expect(report.ok).toBe(true);
+    }
+  });
+
+  it('has our fused kernels (its wasm module assembled at definition time), SIMD on cpu too', () => {
+    expect(hasKernel(act.definition, 'backward', backend)).toBe(true);
+    expect(hasKernel(act.definition, 'forward', backend)).toBe(true);
+    expect(kernelModule(name)).not.toBeNull();
+  });
+
+  it('runs in the bench: every pass against the forward as tf ops', async () => {
+    for (const pass of ['forward', 'backward', 'forward+backward', 'train'] as const) {
+      const c = await makeCase(name, pass, 256, ALPHA);
+      const results = await measureCase({ backend, activation: name, pass, size: 256 }, c, { warmup: 1, budgetMs: 0, minSamples: 2, maxSamples: 2, minSampleMs: 0 }, 10);
+      c.dispose();
+      expect(results.map((r) => r.impl)).toEqual(['custom', 'builtin']);
+      results.forEach((r) => expect(r.medianMs).toBeGreaterThan(0));
+    }
+  });
+});
+
+it('webgl and webgpu kernels are registered for it (run in the browser suite)', () => {
+  for (const b of ['webgl', 'webgpu']) {
+    for (const pass of ['forward', 'backward'] as const) expect(tf.getKernel(kernelName(act.definition, pass), b)).toBeDefined();
+  }
+});
+
+it('is one of the registry names: opFor, the CLI lists, layers', async () => {
+  expect(activationNames).toContain(name);
+  expect(parseActivations(`tanh,${name}`)).toEqual(['tanh', name]);
+  await setBackend('cpu');
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [2], units: 4, activation: layerActivation(name) }),
+      activationLayer({ activation: name }),
+      tf.layers.dense({ units: 1 }),
+    ],
+  });
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const xs = tf.tensor2d([[0, 1], [1, 0], [1, 1], [0, 0]]);
+  const ys = tf.tensor2d([[1], [1], [0], [0]]);
+  const h = await model.fit(xs, ys, { epochs: 3, verbose: 0 });
+  expect(h.history.loss.every((l) => Number.isFinite(l as number))).toBe(true);
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+  expect(Array.from((loaded.predict(xs) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(xs) as tf.Tensor).dataSync()));
+  tf.dispose([xs, ys]);
+});
+
+describe('a bad spec is a clear Error before anything registers', () => {
+  const good: ActivationSpec = {
+    name: 'okName',
+    forward: (z) => div(z, add(1, abs(z))),
+    derivative: (s) => s,
+    saves: 'input',
+    reference: { value: (z) => z, derivative: () => 1, secondDerivative: () => 0 },
+  };
+  const bad: [string, Partial<Record<keyof ActivationSpec, unknown>>, RegExp][] = [
+    ['a built-in name', { name: 'sigmoid' }, /already an activation/],
+    ['a tf kernel name', { name: 'elu' }, /tf's Elu/],
+    ['a tf op name', { name: 'softplus' }, /tf's/],
+    ['not lower camel case', { name: 'my_act' }, /lower camel case/],
+    ['a forward that is no expression', { forward: () => 3 }, /must return an expression/],
+    ['a forward reading s', { forward: () => expr.s }, /reads s/],
+    ['a derivative reading z', { derivative: () => zVar }, /reads z/],
+    ['a constant with no float32 value', { forward: (z: expr.Expr) => add(z, 1e39) }, /not finite in float32/],
+    ['no reference', { reference: undefined }, /reference/],
+    ['saves output without derivativeFromSaved', { saves: 'output' }, /derivativeFromSaved/],
+    ['a bad saves', { saves: 'both' }, /saves must be/],
+    ['a bad alpha', { alpha: { default: NaN } }, /alpha.default/],
+  ];
+  it.each(bad)('%s', (_, change, message) => {
+    const before = [...activationNames];
+    expect(() => defineActivation({ ...good, ...change } as ActivationSpec)).toThrow(message);
+    expect(activationNames).toEqual(before);
+    const n = String(change.name ?? good.name);
+    if (!before.includes(n)) expect(activations[n]).toBeUndefined();
+  });
+
+  it('a defined name cannot be defined again', () => {
+    expect(() => defineActivation({ ...good, name })).toThrow(/already an activation/);
+  });
+});

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import * as fs from 'fs';
+import * as path from 'path';
+import { GOLDEN_CASES, goldenDigests } from './outputs';
+
+/*
+ * The four built-ins, now generated from their expressions, against the kernels before the
+ * expression language (golden.json: digests of their float32 outputs from commit 5a5705b, written
+ * by ./capture.ts): every path on cpu and wasm must be bit-identical.
+ */
+const expected = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden.json'), 'utf8')) as Record<string, Record<string, string>>;
+
+describe.each(NODE_BACKENDS)('%s: bit-identical to the kernels before the expression language', (backend) => {
+  beforeAll(() => setBackend(backend));
+  it.each(GOLDEN_CASES.map((c) => [`${c.name} alpha ${c.alpha}`, c] as const))('%s', (_, { name, alpha }) => {
+    const before = tf.memory().numTensors;
+    expect(goldenDigests(name, alpha)).toEqual(expected[`${backend}/${name}/${alpha}`]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

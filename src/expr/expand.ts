@@ -1,0 +1,57 @@
+import { abs, add, div, exp, gt, log, lt, mul, neg, poly, select, sub } from './ast';
+import type { Expr, UnaryOp } from './ast';
+
+/*
+ * Functions some targets lack (no erf in JS, GLSL, WGSL or WebAssembly; no log1p in GLSL, WGSL
+ * or WebAssembly), written once in the language itself: each renderer without a native one
+ * renders the expansion, so the math lives here only. Accuracy of the rendered forms against
+ * float64: __tests__/expr/wat-lib.test.ts (figures in docs/design-notes.md).
+ */
+
+/** The largest float32: a stand-in for +inf in comparisons (shader languages have no inf literal). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * log1p(x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg's correction: the rounding of u
+ * cancels), x itself where u rounds to 1, and +inf for +inf.
+ */
+export function expandLog1p(x: Expr): Expr {
+  const u = add(1, x);
+  const d = sub(u, 1);
+  return select(gt(x, FLOAT32_MAX), x, select(gt(abs(d), 0), mul(log(u), div(x, d)), x));
+}
+
+/** erf(x) / x = S(x^2) on |x| < 1, fitted by least squares (relative error 4.6e-9 in float64). */
+const ERF_S = [1.128379225730896, -0.3761262893676758, 0.11283634603023529, -0.026856068521738052, 0.005192956887185574, -0.0008053741184994578, 8.00684210844338e-05];
+/** erfc(a) e^(a^2) = T(1 / a) on 1 <= a <= 4, fitted likewise (relative error 2.2e-7 in float32). */
+const ERF_T = [0.00011182147136423737, 0.5619505047798157, 0.018990248441696167, -0.3684885501861572, 0.20852583646774292, 0.28018030524253845, -0.5886861085891724, 0.4781583547592163, -0.197182759642601, 0.034023940563201904];
+
+/**
+ * erf(x): x S(x^2) below |x| = 1 (keeps -0 and the sign), else +-(1 - e^(-a^2) T(1/a)) with a =
+ * |x| clamped to 4, past which erf is +-1 in float32. NaN passes through both branches.
+ */
+export function expandErf(x: Expr): Expr {
+  const a = select(gt(abs(x), 4), 4, abs(x));
+  const big = sub(1, mul(exp(neg(mul(a, a))), poly(ERF_T, div(1, a))));
+  return select(lt(abs(x), 1), mul(x, poly(ERF_S, mul(x, x))), select(lt(x, 0), neg(big), big));
+}
+
+const expansions: Partial<Record<UnaryOp, (x: Expr) => Expr>> = { log1p: expandLog1p, erf: expandErf };
+export type ExpandedOp = 'log1p' | 'erf';
+
+/** e with every `ops` node replaced by its expansion (a renderer's missing natives). */
+export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {
+  const go = (n: Expr): Expr => {
+    switch (n.kind) {
+      case 'const': case 'var': case 'param': return n;
+      case 'unary': {
+        const x = go(n.x);
+        const f = (ops as readonly string[]).includes(n.op) ? expansions[n.op] : undefined;
+        return f != null ? go(f(x)) : { ...n, x };
+      }
+      case 'binary': return { ...n, a: go(n.a), b: go(n.b) };
+      case 'select': return { ...n, cond: { ...n.cond, a: go(n.cond.a), b: go(n.cond.b) }, then: go(n.then), otherwise: go(n.otherwise) };
+    }
+  };
+  return go(e);
+}

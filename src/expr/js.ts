@@ -1,0 +1,47 @@
+import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
+import { propagatesNaN } from './ast';
+import { expand } from './expand';
+import { compareSymbol, infix } from './infix';
+
+/*
+ * JavaScript renderer: the cpu kernels' loop bodies (compiled once per activation with
+ * new Function, so V8 inlines them). Arithmetic is in double and rounded once on the store into
+ * the Float32Array, as tf's cpu kernels do; alpha is read as given (tf's cpu leakyRelu multiplies
+ * by the double too). The element is the loop's variable `name`.
+ */
+
+const unaryJs: Record<UnaryOp, (x: string) => string> = {
+  neg: (x) => `-${x}`,
+  abs: (x) => `Math.abs(${x})`,
+  sqrt: (x) => `Math.sqrt(${x})`,
+  exp: (x) => `Math.exp(${x})`,
+  log: (x) => `Math.log(${x})`,
+  log1p: (x) => `Math.log1p(${x})`,
+  tanh: (x) => `Math.tanh(${x})`,
+  erf: () => {
+    throw new Error('tfjs-activations: erf is expanded before rendering (see ./expand)');
+  },
+};
+
+function binaryJs(op: BinaryOp, a: string, b: string): string {
+  return op === 'min' || op === 'max' ? `Math.${op}(${a}, ${b})` : `(${a} ${infix[op]} ${b})`;
+}
+
+function render(e: Expr | Cond, name: string): string {
+  switch (e.kind) {
+    case 'const': return Object.is(e.value, -0) ? '-0' : e.value < 0 ? `(${e.value})` : String(e.value);
+    case 'var': return name;
+    case 'param': return 'alpha';
+    case 'unary': return unaryJs[e.op](render(e.x, name));
+    case 'binary': return binaryJs(e.op, render(e.a, name), render(e.b, name));
+    case 'compare': return `${render(e.a, name)} ${compareSymbol[e.op]} ${render(e.b, name)}`;
+    case 'select': return `(${render(e.cond, name)} ? ${render(e.then, name)} : ${render(e.otherwise, name)})`;
+  }
+}
+
+/** The expression in JS, reading the element from `name` (and `alpha`); NaN in gives NaN out. */
+export function renderJs(e: Expr, name: string): string {
+  // JS has no erf: its expansion in the language is rendered instead.
+  const body = render(expand(e, ['erf']), name);
+  return propagatesNaN(e) ? body : `(${name} !== ${name} ? NaN : ${body})`;
+}

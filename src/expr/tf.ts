@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
+import { propagatesNaN } from './ast';
+
+/*
+ * tf-ops renderer: an expression as differentiable tf ops on the element tensor. It is the
+ * composite backend's kernel and the second-order path (tf differentiates these ops exactly).
+ * Numbers stay numbers (tf makes float32 scalars of them); selects are tf.where, whose
+ * gradient routes dy to the chosen branch.
+ */
+
+type T = Tensor | number;
+
+const unaryTf: Record<UnaryOp, (x: Tensor) => Tensor> = {
+  neg: tf.neg,
+  abs: tf.abs,
+  sqrt: tf.sqrt,
+  exp: tf.exp,
+  log: tf.log,
+  log1p: tf.log1p,
+  tanh: tf.tanh,
+  erf: tf.erf,
+};
+
+const binaryTf: Record<BinaryOp, (a: T, b: T) => Tensor> = {
+  add: tf.add,
+  sub: tf.sub,
+  mul: tf.mul,
+  div: tf.div,
+  min: tf.minimum,
+  max: tf.maximum,
+};
+
+const compareTf: Record<CompareOp, (a: Tensor, b: Tensor) => Tensor> = { gt: tf.greater, ge: tf.greaterEqual, lt: tf.less, le: tf.lessEqual };
+
+/**
+ * A comparison. tf registers no gradient for Greater, Less or LessEqual, and a tape that reaches
+ * one throws, though a condition's gradient is zero: while a tape records, the comparison is a
+ * customGrad saying so.
+ */
+function compare(op: CompareOp, a: Tensor, b: Tensor): Tensor {
+  const f = compareTf[op];
+  if (tf.engine().state.gradientDepth === 0) return f(a, b);
+  const noGradient = tf.customGrad((...inputs) => {
+    const [p, q] = inputs as Tensor[];
+    return { value: f(p, q), gradFunc: () => [tf.zerosLike(p), tf.zerosLike(q)] };
+  });
+  return noGradient(a, b);
+}
+
+function render(e: Expr | Cond, x: Tensor, alpha: number): T {
+  const r = (y: Expr | Cond) => render(y, x, alpha);
+  const tensor = (y: T): Tensor => (typeof y === 'number' ? tf.scalar(y) : y);
+  switch (e.kind) {
+    case 'const': return e.value;
+    case 'var': return x;
+    case 'param': return alpha;
+    case 'unary': return unaryTf[e.op](tensor(r(e.x)));
+    case 'binary': return binaryTf[e.op](r(e.a), r(e.b));
+    case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
+    case 'select': {
+      // Constant branches as filled tensors (one kernel, where a broadcast scalar takes three).
+      const branch = (y: T): Tensor => (typeof y === 'number' ? tf.fill(x.shape, y) : fit(y, x));
+      return tf.where(tensor(r(e.cond)), branch(r(e.then)), branch(r(e.otherwise)));
+    }
+  }
+}
+
+/** e over the tensor x (float32, the element), alpha bound; NaN in gives NaN out. */
+export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
+  return tf.tidy(() => {
+    const out = render(e, x, alpha);
+    const t = typeof out === 'number' ? tf.fill(x.shape, out) : fit(out, x);
+    return propagatesNaN(e) ? t : tf.where(tf.isNaN(x), x, t);
+  });
+}
+
+/** y broadcast to x's shape (a scalar from a constant branch), or y itself where it has it. */
+function fit(y: Tensor, x: Tensor): Tensor {
+  return util.arraysEqual(y.shape, x.shape) ? y : tf.broadcastTo(y, x.shape);
+}

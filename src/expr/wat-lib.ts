@@ -1,0 +1,180 @@
+/*
+ * The WAT library: constants, polynomials and the transcendental routines every WAT body uses,
+ * written once. Routines are instruction sequences over f32x4 (or f64x2) lanes that read their
+ * argument from a v128 local and leave the result on the stack, setting scratch locals they ask
+ * `Locals` for. Each routine's accuracy against float64 is measured by
+ * __tests__/expr/wat-lib.test.ts (figures in docs/design-notes.md). Every step is a float
+ * operation without fma, as wasm SIMD computes it.
+ */
+
+export type Lanes = 'f32x4' | 'f64x2';
+
+/** Allocates scratch v128 locals (names with their `$`). */
+export interface Locals {
+  local(hint: string): string;
+}
+
+/** c in every lane (non-finite values in WAT's spelling: inf, -inf, nan). */
+export function splat(c: number, lanes: Lanes = 'f32x4'): string {
+  const count = lanes === 'f32x4' ? 4 : 2;
+  const text = Number.isNaN(c) ? 'nan' : c === Infinity ? 'inf' : c === -Infinity ? '-inf' : String(c);
+  return `(v128.const ${lanes}${` ${text}`.repeat(count)})`;
+}
+
+/** Horner's rule: coefficients[0] + x (coefficients[1] + x (...)), x a v128 local. */
+export function horner(coefficients: readonly number[], x: string, lanes: Lanes = 'f32x4'): string {
+  let acc = splat(coefficients[coefficients.length - 1], lanes);
+  for (let i = coefficients.length - 2; i >= 0; i--) {
+    acc = `(${lanes}.add (${lanes}.mul ${acc} (local.get ${x})) ${splat(coefficients[i], lanes)})`;
+  }
+  return acc;
+}
+
+const get = (l: string): string => `(local.get ${l})`;
+
+/**
+ * 1.5 * 2^23 + 127: adding it rounds x log2 e to the nearest integer k (ties to even) and leaves
+ * k + 127 in the low mantissa bits, so shifting the sum's bits left by 23 gives 2^k as a float.
+ */
+const SHIFTER = 12583039;
+/** e^r = 1 + r + r^2 Q(r), Q fitted on |r| <= ln2 / 2. */
+const EXP_Q = [0.5, 0.1666666567325592, 0.04166625440120697, 0.008333433419466019, 0.00139471678994596, 0.0001982624235097319];
+/** ln 2 split so that k * LN2_HI is exact for the k that occur (fdlibm's float split). */
+const LN2_HI_F32 = 0.693145751953125;
+const LN2_LO_F32 = 0.000001428606765330187;
+
+/**
+ * e^x = 2^k e^r, k = round(x log2 e), r = x - k ln2 (ln2 split hi + lo): for x in the range where
+ * 2^k is a normal float (|x| <= 87), no range handling. Sets `j` (the shifted k) and `e^r` locals;
+ * leaves e^x.
+ */
+function expCore(x: string, l: Locals): { code: string; j: string; p: string } {
+  const j = l.local('j');
+  const k = l.local('k');
+  const r = l.local('r');
+  const p = l.local('p');
+  const code = `
+  (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
+  (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
+  (local.set ${r} (f32x4.sub
+    (f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)}))
+    (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))
+  (local.set ${p} (f32x4.add (f32x4.add ${splat(1)} ${get(r)})
+    (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)})))`;
+  return { code, j, p };
+}
+
+/**
+ * e^x for every float32 x: x is clamped to [-104, 89] (past those the result is 0 or +inf in
+ * float32; NaN passes pmin and pmax), and where 2^k is not a normal float (k < -126 or k = 128)
+ * the scaling is split: 2^(k+64) * 2^-64, or 2^(k-1) * 2.
+ */
+export function expF32(x: string, l: Locals): string {
+  const c = l.local('c');
+  const { code, j, p } = expCore(c, l);
+  const low = l.local('low');
+  const high = l.local('high');
+  return `
+  (local.set ${c} (f32x4.pmax (f32x4.pmin ${get(x)} ${splat(89)}) ${splat(-104)}))${code}
+  (local.set ${low} (f32x4.lt ${get(c)} ${splat(-87)}))
+  (local.set ${high} (f32x4.gt ${get(c)} ${splat(88)}))
+  (f32x4.mul
+    (f32x4.mul ${get(p)} (i32x4.shl
+      (f32x4.add ${get(j)} (v128.bitselect ${splat(64)} (v128.and ${get(high)} ${splat(-1)}) ${get(low)}))
+      (i32.const 23)))
+    (v128.bitselect ${splat(2 ** -64)} (v128.bitselect ${splat(2)} ${splat(1)} ${get(high)}) ${get(low)}))`;
+}
+
+/** tanh(a) - a = a^3 P(a^2) on |a| < 0.75, P fitted by weighted least squares. */
+const TANH_P = [-0.33333316445350647, 0.13332721590995789, -0.05389470234513283, 0.021458476781845093, -0.007666975725442171, 0.0017424672842025757];
+
+/**
+ * float32 tanh. With a = |z|: a < 0.75: a + a^3 P(a^2); else 1 - 2 / (e^(2a) + 1), a clamped to
+ * 9.5 first (past 9.01 tanh rounds to 1 in float32, so +-inf gives +-1); then the sign of z is
+ * or-ed back in (-0 stays -0; NaN stays NaN through pmin and the arithmetic).
+ */
+export function tanhF32(zl: string, l: Locals): string {
+  const a = l.local('a');
+  const u = l.local('u');
+  const small = l.local('small');
+  const x = l.local('x');
+  const e = l.local('e');
+  const { code, j, p } = expCore(x, l);
+  return `
+  (local.set ${a} (f32x4.abs ${get(zl)}))
+  (local.set ${u} (f32x4.mul ${get(a)} ${get(a)}))
+  (local.set ${small} (f32x4.add ${get(a)}
+    (f32x4.mul (f32x4.mul ${get(a)} ${get(u)}) ${horner(TANH_P, u)})))
+  (local.set ${x} (f32x4.mul ${splat(2)} (f32x4.pmin ${get(a)} ${splat(9.5)})))${code}
+  (local.set ${e} (f32x4.mul ${get(p)} (i32x4.shl ${get(j)} (i32.const 23))))
+  (local.set ${e} (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${get(e)} ${splat(1)}))))
+  (v128.or
+    (v128.bitselect ${get(small)} ${get(e)} (f32x4.lt ${get(a)} ${splat(0.75)}))
+    (v128.and ${get(zl)} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))`;
+}
+
+/** log(1 + f) = f - f^2 / 2 + f^3 P(f) on sqrt(1/2) - 1 <= f < sqrt(2) - 1, P fitted (relative 1.8e-8). */
+const LOG_P = [0.3333335816860199, -0.2500067949295044, 0.19999174773693085, -0.16627082228660583, 0.1424780637025833, -0.13166990876197815, 0.12446698546409607, -0.07229883223772049];
+const i32 = (c: number): string => `(v128.const i32x4 ${c} ${c} ${c} ${c})`;
+
+/**
+ * float32 log: x = m 2^e with m in [sqrt(1/2), sqrt(2)) from the bits (subnormals scaled by
+ * 2^24 first), log x = log1p(m - 1) + e ln2, ln2 split 0.693359375 - 2.12194440e-4 (Cephes') so
+ * e ln2 adds exactly. Then 0 -> -inf, x < 0 -> NaN, +inf and NaN -> themselves.
+ */
+export function logF32(xl: string, l: Locals): string {
+  const [tiny, xs, e, m, lo, f, z, ef, r] = ['tiny', 'xs', 'e', 'm', 'lo', 'f', 'z', 'ef', 'r'].map((h) => l.local(h));
+  return `
+  (local.set ${tiny} (f32x4.lt ${get(xl)} ${splat(1.1754943508222875e-38)}))
+  (local.set ${xs} (v128.bitselect (f32x4.mul ${get(xl)} ${splat(16777216)}) ${get(xl)} ${get(tiny)}))
+  (local.set ${e} (i32x4.sub (i32x4.shr_u ${get(xs)} (i32.const 23)) (v128.bitselect ${i32(150)} ${i32(126)} ${get(tiny)})))
+  (local.set ${m} (v128.or (v128.and ${get(xs)} ${i32(0x007fffff)}) ${i32(0x3f000000)}))
+  (local.set ${lo} (f32x4.lt ${get(m)} ${splat(0.7071067690849304)}))
+  (local.set ${e} (i32x4.add ${get(e)} ${get(lo)}))
+  (local.set ${f} (v128.bitselect (f32x4.sub (f32x4.add ${get(m)} ${get(m)}) ${splat(1)}) (f32x4.sub ${get(m)} ${splat(1)}) ${get(lo)}))
+  (local.set ${ef} (f32x4.convert_i32x4_s ${get(e)}))
+  (local.set ${z} (f32x4.mul ${get(f)} ${get(f)}))
+  (local.set ${r} (f32x4.add (f32x4.mul (f32x4.mul ${get(f)} ${get(z)}) ${horner(LOG_P, f)}) (f32x4.mul ${get(ef)} ${splat(-2.12194440e-4)})))
+  (local.set ${r} (f32x4.add (f32x4.add ${get(f)} (f32x4.sub ${get(r)} (f32x4.mul ${splat(0.5)} ${get(z)}))) (f32x4.mul ${get(ef)} ${splat(0.693359375)})))
+  (local.set ${r} (v128.bitselect ${splat(-Infinity)} ${get(r)} (f32x4.eq ${get(xl)} ${splat(0)})))
+  (local.set ${r} (v128.bitselect ${splat(NaN)} ${get(r)} (f32x4.lt ${get(xl)} ${splat(0)})))
+  (v128.bitselect ${get(xl)} ${get(r)} (v128.or (f32x4.ne ${get(xl)} ${get(xl)}) (f32x4.eq ${get(xl)} ${splat(Infinity)})))`;
+}
+
+/** 1.5 * 2^52 + 1023: the float64 form of SHIFTER (k + 1023 in the low bits). */
+const SHIFTER64 = 6755399441056767;
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const EXP_TAYLOR = Array.from({ length: 10 }, (_, i) => 1 / factorial(i));
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
+
+/**
+ * e^x in float64 lanes for x in [-120, 0] (as sigmoid's float64 forward uses it): 2^k e^r,
+ * e^r by its Taylor series to r^9 (|r| <= ln2 / 2: truncation < 1e-10 relative), fdlibm's
+ * ln2 split, 2^k from exponent bits.
+ */
+export function expF64(x: string, l: Locals): string {
+  const f = (c: number) => splat(c, 'f64x2');
+  const j = l.local('j');
+  const k = l.local('k');
+  const r = l.local('r');
+  return `
+  (local.set ${j} (f64x2.add (f64x2.mul ${get(x)} ${f(Math.LOG2E)}) ${f(SHIFTER64)}))
+  (local.set ${k} (f64x2.sub ${get(j)} ${f(SHIFTER64)}))
+  (local.set ${r} (f64x2.sub
+    (f64x2.sub ${get(x)} (f64x2.mul ${get(k)} ${f(LN2_HI)}))
+    (f64x2.mul ${get(k)} ${f(LN2_LO)})))
+  (f64x2.mul ${horner(EXP_TAYLOR, r, 'f64x2')} (i64x2.shl ${get(j)} (i32.const 52)))`;
+}
+
+/** Locals named from hints, numbered so routines can be nested and repeated. */
+export class LocalPool implements Locals {
+  readonly names: string[] = [];
+  local(hint: string): string {
+    const name = `$${hint}${this.names.length}`;
+    this.names.push(name);
+    return name;
+  }
+}

@@ -1,0 +1,69 @@
+import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
+import { propagatesNaN } from './ast';
+import { expand } from './expand';
+import { LocalPool, expF32, logF32, splat, tanhF32 } from './wat-lib';
+import type { Locals } from './wat-lib';
+
+/*
+ * WAT renderer: an expression as f32x4 SIMD instructions (the wasm kernels' loop body, also run
+ * by the cpu backend on a scratch heap). Constants are float32 (wabt rounds the decimal once),
+ * alpha is the float32 splat `$alpha`, selects are v128.bitselect on comparison masks, and the
+ * transcendental ops call the routines of ./wat-lib. Where the expression would not give NaN for
+ * a NaN element (see propagatesNaN) the NaN lanes keep the element.
+ */
+
+const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
+  neg: (x) => `(f32x4.neg ${x})`,
+  abs: (x) => `(f32x4.abs ${x})`,
+  sqrt: (x) => `(f32x4.sqrt ${x})`,
+  exp: (x, l) => routine(expF32, x, l),
+  log: (x, l) => routine(logF32, x, l),
+  tanh: (x, l) => routine(tanhF32, x, l),
+  log1p: expanded,
+  erf: expanded,
+};
+
+function expanded(): never {
+  throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
+}
+
+/** A library routine reads its argument from a local: use the element's, or set a fresh one. */
+function routine(f: (local: string, l: Locals) => string, x: string, l: Locals): string {
+  const direct = /^\(local\.get (\$[\w.]+)\)$/.exec(x);
+  if (direct != null) return f(direct[1], l);
+  const arg = l.local('arg');
+  return `(local.set ${arg} ${x})${f(arg, l)}`;
+}
+
+const binaryWat: Record<BinaryOp, string> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', min: 'min', max: 'max' };
+const compareWat: Record<CompareOp, string> = { gt: 'gt', ge: 'ge', lt: 'lt', le: 'le' };
+
+function render(e: Expr | Cond, local: string, l: Locals): string {
+  const r = (x: Expr | Cond) => render(x, local, l);
+  switch (e.kind) {
+    case 'const': return splat(Math.fround(e.value));
+    case 'var': return `(local.get ${local})`;
+    case 'param': return '(local.get $alpha)';
+    case 'unary': return unaryWat[e.op](r(e.x), l);
+    case 'binary': return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+    case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+    case 'select':
+      // A mask and-ed with the value selects against +0 in one instruction.
+      if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
+      return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
+  }
+}
+
+/** A WAT body (instructions leaving one v128) reading the element from `local`, and its scratch locals. */
+export interface WatBody {
+  code: string;
+  locals: string[];
+}
+
+export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
+  // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
+  const body = render(expand(e, ['log1p', 'erf']), local, pool);
+  const v = `(local.get ${local})`;
+  const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
+  return { code, locals: pool.names };
+}
