@@ -41,7 +41,11 @@ const compareTf: Record<CompareOp, (a: Tensor, b: Tensor) => Tensor> = { gt: tf.
  * customGrad saying so.
  */
 function compare(op: CompareOp, a: Tensor, b: Tensor): Tensor {
-  const f = compareTf[op];
+  return withoutGradient(compareTf[op], a, b);
+}
+
+/** f(a, b) of a comparison, whose gradient is zero (a customGrad saying so while a tape records). */
+function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor): Tensor {
   if (tf.engine().state.gradientDepth === 0) return f(a, b);
   const noGradient = tf.customGrad((...inputs) => {
     const [p, q] = inputs as Tensor[];
@@ -62,7 +66,7 @@ function render(e: Expr | Cond, x: Tensor, alpha: number): T {
     case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
     case 'select': {
       // Constant branches as filled tensors (one kernel, where a broadcast scalar takes three).
-      const branch = (y: T): Tensor => (typeof y === 'number' ? tf.fill(x.shape, y) : fit(y, x));
+      const branch = (y: T): Tensor => (typeof y === 'number' ? tf.fill(x.shape, y, 'float32') : fit(y, x));
       return tf.where(tensor(r(e.cond)), branch(r(e.then)), branch(r(e.otherwise)));
     }
   }
@@ -70,11 +74,19 @@ function render(e: Expr | Cond, x: Tensor, alpha: number): T {
 
 /** e over the tensor x (float32, the element), alpha bound; NaN in gives NaN out. */
 export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
+  // Nothing to compute; tfjs 3.21's where cannot broadcast a scalar branch to shape [0].
+  if (x.size === 0) return tf.zerosLike(x);
   return tf.tidy(() => {
     const out = render(e, x, alpha);
-    const t = typeof out === 'number' ? tf.fill(x.shape, out) : fit(out, x);
-    return propagatesNaN(e) ? t : tf.where(tf.isNaN(x), x, t);
+    const t = typeof out === 'number' ? tf.fill(x.shape, out, 'float32') : fit(out, x);
+    return propagatesNaN(e) ? t : tf.where(isNaNMask(x), x, t);
   });
+}
+
+/** Where x is NaN: tf.isNaN, or x != x on a backend without an IsNan kernel (tfjs 3.21's wasm). */
+function isNaNMask(x: Tensor): Tensor {
+  if (tf.getKernel('IsNan', tf.getBackend()) != null) return tf.isNaN(x);
+  return withoutGradient(tf.notEqual, x, x);
 }
 
 /** y broadcast to x's shape (a scalar from a constant branch), or y itself where it has it. */
