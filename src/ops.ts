@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { activationNames, activations } from './activations';
 import type { ActivationDefinition, ActivationName } from './activations/types';
+import { describe, FLOAT32_MAX, isFiniteFloat32, lookupName } from './validate';
 import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
@@ -9,22 +10,17 @@ export type TensorInput = Tensor | TensorLike;
 /** A public activation op: x -> g(x), differentiable to any order. */
 export type ActivationOp = (x: TensorInput, alpha?: number) => Tensor;
 
-/** Checks alpha: a finite number, or the definition's default when omitted. */
+/**
+ * Checks alpha: undefined gives the definition's default; otherwise a number finite as a float32
+ * (the kernels round it to one: 1e39 would become Infinity). Ops without an alpha check it the
+ * same way and ignore it, so generic code can pass one alpha to every op of opFor.
+ */
 export function checkAlpha(def: ActivationDefinition, alpha: unknown, opName: string): number {
   if (alpha === undefined) return def.defaultAlpha;
-  if (!def.hasAlpha) return def.defaultAlpha;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new Error(`${opName}: alpha must be a finite number, got ${describe(alpha)}`);
+  if (!isFiniteFloat32(alpha)) {
+    throw new Error(`${opName}: alpha must be a finite number (finite as a float32 too: |alpha| <= ${FLOAT32_MAX}), got ${describe(alpha)}`);
   }
-  return alpha;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return `the boolean ${value}`;
-  return `a value of type ${typeof value}`;
+  return def.hasAlpha ? alpha : def.defaultAlpha;
 }
 
 /**
@@ -34,21 +30,22 @@ function describe(value: unknown): string {
  */
 function tensorLikeProblem(x: unknown): string | null {
   if (typeof x === 'number') return null;
-  if (ArrayBuffer.isView(x)) {
-    return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
-      x instanceof Uint8ClampedArray || x instanceof Float64Array || x instanceof Int16Array ||
-      x instanceof Int8Array || x instanceof Uint16Array || x instanceof Uint32Array
-      ? null
-      : `unsupported typed array ${x.constructor.name}`;
-  }
+  if (ArrayBuffer.isView(x)) return typedArrayProblem(x);
   if (!Array.isArray(x)) return `got ${describe(x)}`;
-  const walk = (v: unknown[], path: string): { shape: number[] } | string => {
+  // tf.tensor takes typed arrays at any level of a nested array (its shape inference and
+  // flattening treat them as arrays): so do we, with the same rectangularity check.
+  const isRow = (v: unknown): v is unknown[] | ArrayBufferView => Array.isArray(v) || ArrayBuffer.isView(v);
+  const walk = (v: unknown[] | ArrayBufferView, path: string): { shape: number[] } | string => {
+    if (ArrayBuffer.isView(v)) {
+      const problem = typedArrayProblem(v);
+      return problem != null ? `${path}: ${problem}` : { shape: [(v as unknown as ArrayLike<number>).length] };
+    }
     if (v.length === 0) return { shape: [0] };
-    if (Array.isArray(v[0])) {
+    if (isRow(v[0])) {
       let inner: number[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const item = v[i];
-        if (!Array.isArray(item)) return `${path}[${i}] is ${describe(item)} where an array was expected`;
+        if (!isRow(item)) return `${path}[${i}] is ${describe(item)} where an array was expected`;
         const r = walk(item, `${path}[${i}]`);
         if (typeof r === 'string') return r;
         if (inner == null) inner = r.shape;
@@ -63,6 +60,15 @@ function tensorLikeProblem(x: unknown): string | null {
   };
   const r = walk(x, 'x');
   return typeof r === 'string' ? r : null;
+}
+
+/** Why a typed array is not numeric input tf.tensor takes (BigInt64Array, DataView), or null. */
+function typedArrayProblem(x: ArrayBufferView): string | null {
+  return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
+    x instanceof Uint8ClampedArray || x instanceof Float64Array || x instanceof Int16Array ||
+    x instanceof Int8Array || x instanceof Uint16Array || x instanceof Uint32Array
+    ? null
+    : `unsupported typed array ${x.constructor.name}`;
 }
 
 /**
@@ -200,8 +206,9 @@ export function makeDerivativeFromOutput(def: ActivationDefinition): ActivationO
   };
 }
 
+/** The op for an activation name; for any other (inherited names too) an Error naming the known ones. */
 export function opFor(name: ActivationName): ActivationOp {
-  return ops[name];
+  return lookupName(ops, name, 'opFor');
 }
 
 /** One entry per registered activation, so a new definition needs no edit here. */
@@ -214,11 +221,11 @@ const derivatives = byName((def) => makeDerivative(def, ops[def.name]));
 const fromOutput = byName(makeDerivativeFromOutput);
 
 export function derivativeFor(name: ActivationName): ActivationOp {
-  return derivatives[name];
+  return lookupName(derivatives, name, 'derivativeFor');
 }
 
 export function derivativeFromOutputFor(name: ActivationName): ActivationOp {
-  return fromOutput[name];
+  return lookupName(fromOutput, name, 'derivativeFromOutputFor');
 }
 
 /** sigmoid(x) = 1 / (1 + e^-x); gradient a(1 - a) from the saved output. */
