@@ -99,6 +99,18 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
 }
 
 /**
+ * g'(s) as differentiable tf ops, s the saved tensor (definition.saves). Where s is the input, g'
+ * is a step of it and tf's step has gradient 0 even at NaN, so the second derivative at NaN
+ * would be 0: adding 0 * atan(s), which is 0 for every non-NaN s (+-Infinity included) and whose
+ * gradient 0 / (1 + s^2) is NaN exactly at NaN, carries the NaN through. Where s is the output
+ * the gradient reaches x through our own op, whose backward gives NaN for NaN already.
+ */
+function differentiableDerivative(def: ActivationDefinition, s: Tensor, alpha: number): Tensor {
+  const d = def.compositeDerivative(s, alpha);
+  return def.saves(alpha) === 'input' ? tf.add(d, tf.mul(0, tf.atan(s))) : d;
+}
+
+/**
  * The differentiable op for a definition. Forward runs the backend's kernel (ours where we have
  * one, else tf's). While a tape records it runs as a kernel with a registered gradient (see
  * runTaped), saving the output (or input, see definition.saves); the first-order backward is one
@@ -136,7 +148,7 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
             const [xSaved, ySaved] = tensors;
             if (tapeIsRecording()) {
               const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
-              return tf.mul(dyT, def.compositeDerivative(s, alpha));
+              return tf.mul(dyT, differentiableDerivative(def, s, alpha));
             }
             return runBackward(def, dyT, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
           },
@@ -172,7 +184,7 @@ export function makeDerivative(def: ActivationDefinition, op: ActivationOp): Act
         const zf = tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32');
         if (tapeIsRecording()) {
           const s = def.saves(a) === 'output' ? op(zf, a) : zf;
-          return tf.cast(def.compositeDerivative(s, a), 'float32');
+          return tf.cast(differentiableDerivative(def, s, a), 'float32');
         }
         const s = def.saves(a) === 'output' ? runForward(def, zf, a) : zf;
         return runBackward(def, null, s, a);
