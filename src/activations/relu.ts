@@ -27,11 +27,10 @@ export const relu: ActivationDefinition = {
     derivative: 's > 0 ? 1 : s <= 0 ? 0 : NaN',
   },
   wasm: {
-    // wasm's f32x4.max is Math.max: NaN propagates, max(-0, 0) = +0. On the cpu backend only:
-    // tf's XNNPACK relu beat it on wasm in an interleaved run (1e4: 6.1 vs 10.0 us; 1e6: 492 vs
-    // 538 us), while on cpu it replaces a branchy JS loop.
+    // wasm's f32x4.max is Math.max: NaN propagates, max(-0, 0) = +0. On wasm too: tf's XNNPACK
+    // relu turns a NaN with the sign bit set (what 0/0 makes) into 0; timings in docs/design-notes.md.
     forward: '(f32x4.max (local.get $z) (v128.const f32x4 0 0 0 0))',
-    forwardOn: ['cpu'],
+    forwardOn: ['wasm', 'cpu'],
     // 1 where s > 0, else 0; NaN lanes (s != s) keep s.
     derivative: `(v128.bitselect
       (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt (local.get $s) (v128.const f32x4 0 0 0 0)))
