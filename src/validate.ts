@@ -40,11 +40,11 @@ export function isFiniteFloat32(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(Math.fround(v)) && Math.abs(v) <= FLOAT32_MAX;
 }
 
-/** An options argument: undefined (all defaults) or a plain object. */
-export function checkOptionsObject(fn: string, options: unknown): Record<string, unknown> {
+/** An options argument (or the option `what` holding one): undefined (all defaults) or a plain object. */
+export function checkOptionsObject(fn: string, options: unknown, what = 'options'): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${fn}: options must be an object (or omitted), got ${describe(options)}`);
+    throw new Error(`${fn}: ${what} must be an object (or omitted), got ${describe(options)}`);
   }
   return options as Record<string, unknown>;
 }

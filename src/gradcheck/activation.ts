@@ -6,6 +6,7 @@ import { opFor } from '../ops';
 import { seededRandom, ulpDistance } from './float32';
 import { assertGradientsRegistered, formatGradcheckReport, gradcheck } from './gradcheck';
 import type { GradcheckReport } from './gradcheck';
+import { checkArrayOption, checkKnownKeys, checkNumberOption, checkOptionsObject, isFiniteFloat32, describe, lookupName } from '../validate';
 
 /*
  * checkActivation: a verdict on one of our ops on the current backend. Uses only tfjs-core and
@@ -210,6 +211,44 @@ function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
   return reasons;
 }
 
+const OPTION_KEYS: readonly (keyof ActivationCheckOptions)[] = ['alpha', 'orders', 'points', 'range', 'split', 'fdPoints', 'fdRange', 'seed', 'tolerances'];
+
+/**
+ * Every option's type and range (points -5 checked 6 points, orders [3] checked only the
+ * conventions, range NaN failed falsely). `prefix` names where the options sit in the caller's
+ * (checkAll's `check.`); `without` lists keys the caller sets itself.
+ */
+export function checkActivationOptions(fn: string, options: unknown, prefix = '', without: readonly string[] = []): void {
+  const o = checkOptionsObject(fn, options);
+  const where = prefix === '' ? '' : ` in ${prefix.replace(/\.$/, '')}`;
+  for (const key of Object.keys(o)) {
+    if (!OPTION_KEYS.includes(key as keyof ActivationCheckOptions) || without.includes(key)) {
+      throw new Error(`${fn}: unknown option ${JSON.stringify(key)}${where} (known: ${OPTION_KEYS.filter((k) => !without.includes(k)).join(', ')})`);
+    }
+  }
+  const name = (key: string) => `${prefix}${key}`;
+  if (o.alpha !== undefined && !isFiniteFloat32(o.alpha)) {
+    throw new Error(`${fn}: option ${name('alpha')} must be a finite number (finite as a float32 too), got ${describe(o.alpha)}`);
+  }
+  checkOrders(fn, name('orders'), o.orders);
+  checkNumberOption(fn, name('points'), o.points, { integer: true, min: 1 });
+  checkNumberOption(fn, name('range'), o.range, { min: 0, minExclusive: true });
+  checkNumberOption(fn, name('split'), o.split, { min: 0 });
+  checkNumberOption(fn, name('fdPoints'), o.fdPoints, { integer: true, min: 1 });
+  checkNumberOption(fn, name('fdRange'), o.fdRange, { min: 0, minExclusive: true });
+  checkNumberOption(fn, name('seed'), o.seed, { integer: true });
+  if (o.tolerances !== undefined) {
+    const t = checkOptionsObject(fn, o.tolerances, `option ${name('tolerances')}`);
+    checkKnownKeys(fn, t, Object.keys(TOLERANCES));
+    for (const key of Object.keys(t)) checkNumberOption(fn, `${name('tolerances')}.${key}`, t[key], { min: 0 });
+  }
+}
+
+/** orders: a non-empty array of 1 and/or 2 (checkActivation's and checkAll's). */
+export function checkOrders(fn: string, name: string, value: unknown): void {
+  checkArrayOption(fn, name, value, 'a non-empty array of 1 and/or 2', (v) => v === 1 || v === 2, { nonEmpty: true, unique: true });
+}
+
 /**
  * Checks one of our ops on the current backend: forward and backward against the float64
  * reference over a float32 sweep, our gradient against tf's autodiff of the built-in, finite
@@ -217,8 +256,8 @@ function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
  * x * g(x), the case tf's built-ins get wrong), and the conventions (g'(0), NaN, +-Infinity).
  */
 export async function checkActivation(name: ActivationName, options: ActivationCheckOptions = {}): Promise<ActivationCheckReport> {
-  const def = activations[name];
-  if (def == null) throw new Error(`checkActivation: unknown activation '${String(name)}'`);
+  const def = lookupName(activations, name, 'checkActivation');
+  checkActivationOptions('checkActivation', options);
   assertGradientsRegistered('checkActivation');
   const alpha = options.alpha ?? def.defaultAlpha;
   const orders = options.orders ?? [1, 2];

@@ -3,7 +3,8 @@ import { activationNames, activations } from '../activations';
 import type { ActivationName } from '../activations/types';
 import { allBackends, loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';
-import { checkActivation } from './activation';
+import { checkActivation, checkActivationOptions, checkOrders } from './activation';
+import { checkArrayOption, checkKnownKeys, checkOptionsObject, describe, ownEntry } from '../validate';
 import type { ActivationCheckName, ActivationCheckOptions, ActivationCheckReport, ErrorFigures } from './activation';
 
 /*
@@ -48,12 +49,38 @@ export interface CheckAllReport {
   backends: BackendCheckResult[];
 }
 
+const OPTION_KEYS: readonly (keyof CheckAllOptions)[] = ['backends', 'activations', 'orders', 'check', 'runners'];
+
+/** Every option, before any backend starts (a bad `check` option would otherwise fail per backend). */
+function checkAllOptions(options: unknown): void {
+  const fn = 'checkAll';
+  const o = checkOptionsObject(fn, options);
+  checkKnownKeys(fn, o, OPTION_KEYS);
+  const oneOf = (known: readonly string[]) => (v: unknown) => typeof v === 'string' && known.includes(v);
+  checkArrayOption(fn, 'backends', o.backends, `a non-empty array of ${allBackends.join(', ')}`, oneOf(allBackends), { nonEmpty: true, unique: true });
+  checkArrayOption(fn, 'activations', o.activations, `a non-empty array of ${activationNames.join(', ')}`, oneOf(activationNames), {
+    nonEmpty: true,
+    unique: true,
+  });
+  checkOrders(fn, 'orders', o.orders);
+  checkActivationOptions(fn, o.check, 'check.', ['orders']);
+  if (o.runners !== undefined) {
+    const runners = checkOptionsObject(fn, o.runners, 'option runners');
+    checkKnownKeys(fn, runners, allBackends);
+    for (const backend of Object.keys(runners)) {
+      const runner = ownEntry(runners, backend);
+      if (typeof runner !== 'function') throw new Error(`${fn}: option runners.${backend} must be a function, got ${describe(runner)}`);
+    }
+  }
+}
+
 /**
  * Runs every check on every backend asked. `ok` is true when every backend that ran passed
  * every check and at least one ran; backends that could not start do not fail it (they are
  * listed with the reason). Leaves the previously active backend active again.
  */
 export async function checkAll(options: CheckAllOptions = {}): Promise<CheckAllReport> {
+  checkAllOptions(options);
   const backends = options.backends ?? allBackends;
   const names = options.activations ?? activationNames;
   const orders = options.orders ?? [1, 2];
