@@ -1,5 +1,5 @@
 import { activationNames } from '../../src/activations';
-import { checkNames } from '../../src/browser/checks';
+import { checkNames, notApplicable } from '../../src/browser/checks';
 import type { CheckResult } from '../../src/browser/checks';
 import { findChromium, openPage, removeBundles } from '../../src/browser/runner';
 import type { BrowserPage } from '../../src/browser/runner';
@@ -63,14 +63,22 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
     });
 
     describe.each(activationNames)('%s', (activation) => {
-      test.each([...checkNames])('%s', async (check) => {
-        const r: CheckResult = await browser.page.evaluate(
-          ([b, c, a]) => (window as unknown as { tfa: Api }).tfa.check(b, c as never, a as never),
-          [backend, check, activation] as const,
-        );
-        if (!r.ok) throw new Error(r.detail);
-        expect(r.ok).toBe(true);
-      });
+      for (const check of checkNames) {
+        // A check that does not apply here is a visible skip with its reason, never a pass.
+        const skip = notApplicable(check, activation, backend);
+        if (skip != null) {
+          test.skip(`${check} (skipped: ${skip})`, () => undefined);
+          continue;
+        }
+        test(check, async () => {
+          const r: CheckResult = await browser.page.evaluate(
+            ([b, c, a]) => (window as unknown as { tfa: Api }).tfa.check(b, c as never, a as never),
+            [backend, check, activation] as const,
+          );
+          if (!r.ok) throw new Error(r.detail);
+          expect(r.ok).toBe(true);
+        });
+      }
     });
 
     test('no console errors on the page', () => {
