@@ -1,15 +1,23 @@
 /**
  * jest for `npm run mutation` (Stryker): the tests that exercise the mutated core, not the
  * browser, bench or CLI suites (they cost minutes per run and do not cover these files).
+ * STRYKER_TESTS narrows it further (comma-separated paths under __tests__/), for a run on a
+ * few files in the time 2 shared cores allow (docs/mutation.md).
  */
 const base = require('./jest.config.js');
 
+const narrowed = (process.env.STRYKER_TESTS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
 module.exports = {
   ...base,
-  testMatch: [
-    '<rootDir>/__tests__/ops/**/*.test.ts',
-    '<rootDir>/__tests__/kernels/**/*.test.ts',
-    '<rootDir>/__tests__/gradcheck/gradcheck.test.ts',
-    '<rootDir>/__tests__/gradcheck/options.test.ts',
-  ],
+  testMatch:
+    narrowed.length > 0
+      ? narrowed.map((p) => `<rootDir>/__tests__/${p}`)
+      : [
+          '<rootDir>/__tests__/ops/**/*.test.ts',
+          '<rootDir>/__tests__/kernels/**/*.test.ts',
+          '<rootDir>/__tests__/gradcheck/gradcheck.test.ts',
+          '<rootDir>/__tests__/gradcheck/options.test.ts',
+          '<rootDir>/__tests__/properties/**/*.test.ts',
+        ],
 };
