@@ -109,3 +109,24 @@ export function checkArrayOption(
     (options.unique !== true || new Set(value).size === value.length);
   if (!ok) throw new Error(`${fn}: option ${name} must be ${accepts}, got ${Array.isArray(value) ? JSON.stringify(value) : describe(value)}`);
 }
+
+/** A number argument (ulp helpers, seeds): a TypeError-free Error for anything else. */
+export function checkNumberArg(fn: string, name: string, value: unknown, rule: NumberRule = {}): void {
+  if (value === undefined) throw new Error(`${fn}: ${name} must be ${ruleText(rule)}, got undefined`);
+  try {
+    checkNumberOption(fn, name, value, rule);
+  } catch {
+    throw new Error(`${fn}: ${name} must be ${ruleText(rule)}, got ${describe(value)}`);
+  }
+}
+
+/** An object argument that has the named fields (a report, a definition), or an Error naming what it should be. */
+export function checkObjectArg(fn: string, name: string, value: unknown, what: string, fields: readonly string[]): void {
+  const ok = value !== null && typeof value === 'object' && fields.every((f) => f in (value as object));
+  if (!ok) throw new Error(`${fn}: ${name} must be ${what}, got ${describe(value)}`);
+}
+
+/** A kernel pass argument. */
+export function checkPass(fn: string, pass: unknown): void {
+  if (pass !== 'forward' && pass !== 'backward') throw new Error(`${fn}: pass must be 'forward' or 'backward', got ${describe(pass)}`);
+}

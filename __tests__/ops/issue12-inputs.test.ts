@@ -14,7 +14,29 @@ import {
   sigmoidDerivativeFromOutput,
   tanhDerivativeFromOutput,
 } from '../../src';
-import type { ActivationName, ActivationLayerArgs } from '../../src';
+import {
+  activations,
+  describeComparison,
+  formatAccuracyTable,
+  formatActivationReport,
+  formatCheckTable,
+  formatGradcheckReport,
+  hasKernel,
+  kernelName,
+  kinksOf,
+  seededRandom,
+  ulp,
+  ulpDistance,
+} from '../../src';
+import type {
+  ActivationCheckReport,
+  ActivationDefinition,
+  ActivationLayerArgs,
+  ActivationName,
+  CheckAllReport,
+  GradcheckComparison,
+  GradcheckReport,
+} from '../../src';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 
 /** A float32 NaN with the sign bit set, as tf's own arithmetic makes one (0/0, Inf - Inf). */
@@ -152,5 +174,33 @@ describe('decided edge cases (README Conventions)', () => {
       const own = tf.grad(tf.grad((v: tf.Tensor) => opFor(name)(v)))(inf);
       expect(Array.from(own.dataSync()).map((v) => v === 0)).toEqual([true, true]);
     }
+  });
+});
+
+describe('the remaining public functions validate their arguments', () => {
+  it.each([
+    ['kernelName', () => kernelName(untyped<ActivationDefinition>(null), 'forward'), /^kernelName: def must be an activation definition/],
+    ['kernelName', () => kernelName(activations.relu, untyped<'forward'>('sideways')), /^kernelName: pass must be 'forward' or 'backward'/],
+    ['hasKernel', () => hasKernel(untyped<ActivationDefinition>('relu'), 'forward'), /^hasKernel: def must be an activation definition/],
+    ['kinksOf', () => kinksOf(untyped<ActivationDefinition>(undefined), 0), /^kinksOf: def must be/],
+    ['kinksOf', () => kinksOf(activations.relu, NaN), /^kinksOf: alpha must be a finite number, got NaN/],
+    ['kinksOf', () => kinksOf(activations.relu, 0, -1), /^kinksOf: range must be a finite number > 0/],
+    ['ulp', () => ulp(untyped<number>('1')), /^ulp: x must be a number, got string/],
+    ['ulpDistance', () => ulpDistance(1, untyped<number>(null)), /^ulpDistance: a and b must be numbers/],
+    ['seededRandom', () => seededRandom(1.5), /^seededRandom: seed must be an integer, got 1.5/],
+    ['formatGradcheckReport', () => formatGradcheckReport(untyped<GradcheckReport>({})), /^formatGradcheckReport: r must be a report from gradcheck/],
+    ['describeComparison', () => describeComparison(untyped<GradcheckComparison>(null)), /^describeComparison: c must be a comparison/],
+    ['formatActivationReport', () => formatActivationReport(untyped<ActivationCheckReport>([])), /^formatActivationReport: r must be a report from checkActivation/],
+    ['formatCheckTable', () => formatCheckTable(untyped<CheckAllReport>(undefined)), /^formatCheckTable: report must be a report from checkAll/],
+    ['formatAccuracyTable', () => formatAccuracyTable(untyped<CheckAllReport>(3)), /^formatAccuracyTable: report must be a report from checkAll/],
+  ])('%s: a named Error', (_fn, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('valid arguments still work', () => {
+    expect(kernelName(activations.relu, 'backward')).toBe('TfjsActivations_relu_backward');
+    expect(kinksOf(activations.relu, 0)).toEqual([0]);
+    expect(ulp(1)).toBe(2 ** -23);
+    expect(seededRandom(3)()).toBe(seededRandom(3)());
   });
 });

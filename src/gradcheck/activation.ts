@@ -7,7 +7,7 @@ import { seededRandom, ulpDistance } from './float32';
 import { assertGradientsRegistered, formatGradcheckReport, gradcheck } from './gradcheck';
 import type { GradcheckReport } from './gradcheck';
 import { DEFAULT_TOLERANCES, tolerancesFor } from './settings';
-import { checkArrayOption, checkKnownKeys, checkNumberOption, checkOptionsObject, isFiniteFloat32, describe, lookupName } from '../validate';
+import { checkArrayOption, checkKnownKeys, checkNumberArg, checkNumberOption, checkObjectArg, checkOptionsObject, isFiniteFloat32, describe, lookupName } from '../validate';
 
 /*
  * checkActivation: a verdict on one of our ops on the current backend. Uses only tfjs-core and
@@ -114,6 +114,9 @@ const EXTRAS = [1e-30, 1e-10, 1e-5, 30, 50, 88, 100, 1e4, 1e30].flatMap((v) => [
  * activation in its one definition instead of a list here.
  */
 export function kinksOf(def: ActivationDefinition, alpha: number, range = 20): number[] {
+  checkObjectArg('kinksOf', 'def', def, 'an activation definition (from activations)', ['reference', 'name']);
+  checkNumberArg('kinksOf', 'alpha', alpha);
+  checkNumberArg('kinksOf', 'range', range, { min: 0, minExclusive: true });
   const d = (z: number) => def.reference.derivative(z, alpha);
   const kinks: number[] = [];
   const stepSize = 1 / 64;
@@ -471,6 +474,7 @@ async function leaksCheck(name: ActivationName, alpha: number): Promise<Activati
 
 /** One activation's report as readable text. */
 export function formatActivationReport(r: ActivationCheckReport): string {
+  checkObjectArg('formatActivationReport', 'r', r, 'a report from checkActivation', ['activation', 'checks', 'backend']);
   const lines = [`${r.activation}${activations[r.activation].hasAlpha ? ` (alpha ${r.alpha})` : ''} on ${r.backend}: ${r.ok ? 'PASS' : 'FAIL'}`];
   for (const c of r.checks) {
     lines.push(`  ${c.check.padEnd(18)} ${c.ok ? 'PASS' : 'FAIL'}  ${c.summary}`);

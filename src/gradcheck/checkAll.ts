@@ -4,7 +4,7 @@ import type { ActivationName } from '../activations/types';
 import { allBackends, loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';
 import { checkActivation, checkActivationOptions, checkOrders } from './activation';
-import { checkArrayOption, checkKnownKeys, checkOptionsObject, describe, ownEntry } from '../validate';
+import { checkArrayOption, checkKnownKeys, checkObjectArg, checkOptionsObject, describe, ownEntry } from '../validate';
 import type { ActivationCheckName, ActivationCheckOptions, ActivationCheckReport, ErrorFigures } from './activation';
 
 /*
@@ -137,6 +137,7 @@ function table(header: string[], rows: string[][]): string {
  * FAIL), then the backends that did not run and why, the reasons for each FAIL, and a verdict.
  */
 export function formatCheckTable(report: CheckAllReport): string {
+  checkObjectArg('formatCheckTable', 'report', report, 'a report from checkAll', ['backends', 'ok']);
   const rows: string[][] = [];
   for (const b of report.backends) {
     for (const r of b.reports) {
@@ -169,6 +170,7 @@ export function formatCheckTable(report: CheckAllReport): string {
  * for |z| <= split and the rest), per activation and backend: the README's accuracy figures.
  */
 export function formatAccuracyTable(report: CheckAllReport): string {
+  checkObjectArg('formatAccuracyTable', 'report', report, 'a report from checkAll', ['backends', 'ok']);
   const cell = (f: ErrorFigures | undefined) =>
     f == null ? '-' : `${f.maxAbs === 0 ? '0' : f.maxAbs.toExponential(1)} / ${f.maxUlp}`;
   const rows: string[] = [];

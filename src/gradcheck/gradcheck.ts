@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { randomWeight, seededRandom, ulp } from './float32';
-import { checkArrayOption, checkChoiceOption, checkKnownKeys, checkNumberOption, checkOptionsObject, describe } from '../validate';
+import { checkArrayOption, checkChoiceOption, checkKnownKeys, checkNumberOption, checkObjectArg, checkOptionsObject, describe } from '../validate';
 
 /*
  * gradcheck: the analytic gradient (tf.grads, i.e. vector-Jacobian products, so it sees
@@ -504,6 +504,7 @@ export async function gradcheck(
 
 /** One comparison in words: where, both values, the error and the tolerance. */
 export function describeComparison(c: GradcheckComparison): string {
+  checkObjectArg('describeComparison', 'c', c, 'a comparison from a gradcheck report', ['method', 'analytic', 'numeric']);
   const fmt = (v: number) =>
     !Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(6)).toString();
   const where =
@@ -516,6 +517,7 @@ export function describeComparison(c: GradcheckComparison): string {
 
 /** The report as readable text. */
 export function formatGradcheckReport(r: GradcheckReport): string {
+  checkObjectArg('formatGradcheckReport', 'r', r, 'a report from gradcheck', ['methods', 'reasons', 'notes']);
   const lines: string[] = [];
   const shapes = (xs: { shape: number[] }[]) => xs.map((x) => `[${x.shape.join(',')}]`).join(' ');
   lines.push(`gradcheck (order ${r.order}): ${r.ok ? 'PASS' : 'FAIL'}  inputs ${shapes(r.inputs)} -> outputs ${shapes(r.outputs)}`);
