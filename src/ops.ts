@@ -62,13 +62,14 @@ function tensorLikeProblem(x: unknown): string | null {
   return typeof r === 'string' ? r : null;
 }
 
-/** Why a typed array is not numeric input tf.tensor takes (BigInt64Array, DataView), or null. */
+/**
+ * Why a typed array is not input tf.tensor takes, or null. tf takes these four; it refuses a
+ * Float64Array alone and, nested in an array, reads one as a single (NaN) element.
+ */
 function typedArrayProblem(x: ArrayBufferView): string | null {
-  return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
-    x instanceof Uint8ClampedArray || x instanceof Float64Array || x instanceof Int16Array ||
-    x instanceof Int8Array || x instanceof Uint16Array || x instanceof Uint32Array
+  return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array || x instanceof Uint8ClampedArray
     ? null
-    : `unsupported typed array ${x.constructor.name}`;
+    : `unsupported typed array ${x.constructor.name} (tf.tensor takes Float32Array, Int32Array, Uint8Array, Uint8ClampedArray)`;
 }
 
 /**
