@@ -17,7 +17,7 @@ const common = {
 const library = {
   '^tfjs-activations$': '<rootDir>/src/index.ts',
   '^tfjs-activations/(layers|gradcheck|kernels)$': '<rootDir>/src/$1/index.ts',
-  '^tfjs-activations/custom-grad$': '<rootDir>/src/custom-grad.ts',
+  '^tfjs-activations/(custom-grad|validate)$': '<rootDir>/src/$1.ts',
 };
 
 const config: Config = {

@@ -3,6 +3,7 @@ import type { NamedAttrMap, Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { activationNames, activations, builtinActivationNames, builtinSpecs, isActivationName } from './activations';
 import type { ActivationName, BuiltinActivationName } from './activations';
 import type { ActivationDefinition } from './activations/types';
+import { describe, FLOAT32_MAX, isFiniteFloat32 } from './validate';
 import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
 import type { SavedForGradient } from './kernels';
 
@@ -11,22 +12,17 @@ export type TensorInput = Tensor | TensorLike;
 /** A public activation op: x -> g(x), differentiable to any order. */
 export type ActivationOp = (x: TensorInput, alpha?: number) => Tensor;
 
-/** Checks alpha: a finite number, or the definition's default when omitted. */
+/**
+ * Checks alpha: undefined gives the definition's default; otherwise a number finite as a float32
+ * (the kernels round it to one: 1e39 would become Infinity). Ops without an alpha check it the
+ * same way and ignore it, so generic code can pass one alpha to every op of opFor.
+ */
 export function checkAlpha(def: ActivationDefinition, alpha: unknown, opName: string): number {
   if (alpha === undefined) return def.defaultAlpha;
-  if (!def.hasAlpha) return def.defaultAlpha;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new Error(`${opName}: alpha must be a finite number, got ${describe(alpha)}`);
+  if (!isFiniteFloat32(alpha)) {
+    throw new Error(`${opName}: alpha must be a finite number (finite as a float32 too: |alpha| <= ${FLOAT32_MAX}), got ${describe(alpha)}`);
   }
-  return alpha;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return `the boolean ${value}`;
-  return `a value of type ${typeof value}`;
+  return def.hasAlpha ? alpha : def.defaultAlpha;
 }
 
 /**
@@ -36,21 +32,22 @@ function describe(value: unknown): string {
  */
 function tensorLikeProblem(x: unknown): string | null {
   if (typeof x === 'number') return null;
-  if (ArrayBuffer.isView(x)) {
-    return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array ||
-      x instanceof Uint8ClampedArray || x instanceof Float64Array || x instanceof Int16Array ||
-      x instanceof Int8Array || x instanceof Uint16Array || x instanceof Uint32Array
-      ? null
-      : `unsupported typed array ${x.constructor.name}`;
-  }
+  if (ArrayBuffer.isView(x)) return typedArrayProblem(x);
   if (!Array.isArray(x)) return `got ${describe(x)}`;
-  const walk = (v: unknown[], path: string): { shape: number[] } | string => {
+  // tf.tensor takes typed arrays at any level of a nested array (its shape inference and
+  // flattening treat them as arrays): so do we, with the same rectangularity check.
+  const isRow = (v: unknown): v is unknown[] | ArrayBufferView => Array.isArray(v) || ArrayBuffer.isView(v);
+  const walk = (v: unknown[] | ArrayBufferView, path: string): { shape: number[] } | string => {
+    if (ArrayBuffer.isView(v)) {
+      const problem = typedArrayProblem(v);
+      return problem != null ? `${path}: ${problem}` : { shape: [(v as unknown as ArrayLike<number>).length] };
+    }
     if (v.length === 0) return { shape: [0] };
-    if (Array.isArray(v[0])) {
+    if (isRow(v[0])) {
       let inner: number[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const item = v[i];
-        if (!Array.isArray(item)) return `${path}[${i}] is ${describe(item)} where an array was expected`;
+        if (!isRow(item)) return `${path}[${i}] is ${describe(item)} where an array was expected`;
         const r = walk(item, `${path}[${i}]`);
         if (typeof r === 'string') return r;
         if (inner == null) inner = r.shape;
@@ -65,6 +62,16 @@ function tensorLikeProblem(x: unknown): string | null {
   };
   const r = walk(x, 'x');
   return typeof r === 'string' ? r : null;
+}
+
+/**
+ * Why a typed array is not input tf.tensor takes, or null. tf takes these four; it refuses a
+ * Float64Array alone and, nested in an array, reads one as a single (NaN) element.
+ */
+function typedArrayProblem(x: ArrayBufferView): string | null {
+  return x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array || x instanceof Uint8ClampedArray
+    ? null
+    : `unsupported typed array ${x.constructor.name} (tf.tensor takes Float32Array, Int32Array, Uint8Array, Uint8ClampedArray)`;
 }
 
 /**
@@ -92,6 +99,20 @@ export function toNumericTensor(x: unknown, opName: string): { tensor: Tensor; o
     throw new Error(`${opName}: expected a float32 or int32 tensor, got dtype ${tensor.dtype}`);
   }
   return { tensor, owned };
+}
+
+/**
+ * g'(s) as differentiable tf ops, s the saved tensor (definition.saves). Where s is the input, g'
+ * is a step of it and tf's step has gradient 0 even at NaN, so the second derivative at NaN
+ * would be 0: adding -0 * sigmoid(s), which is -0 for every non-NaN s (+-Infinity included, so
+ * d + -0 is d to the bit) and whose gradient -0 * a(1 - a) is NaN exactly at NaN and 0 elsewhere,
+ * carries the NaN through. (Sigmoid runs on every backend; atan, the first choice, has no kernel
+ * on tfjs 3.21's wasm.) Where s is the output, the gradient reaches x through our own op, whose
+ * backward gives NaN for NaN already.
+ */
+function differentiableDerivative(def: ActivationDefinition, s: Tensor, alpha: number): Tensor {
+  const d = def.compositeDerivative(s, alpha);
+  return def.saves(alpha) === 'input' ? tf.add(d, tf.mul(-0, tf.sigmoid(s))) : d;
 }
 
 /**
@@ -150,7 +171,7 @@ export function gradientFromSaved(
   const [xSaved, ySaved] = tensors;
   if (tapeIsRecording()) {
     const s = def.saves(alpha) === 'output' ? apply(xSaved, alpha) : xSaved;
-    return tf.mul(dy, def.compositeDerivative(s, alpha));
+    return tf.mul(dy, differentiableDerivative(def, s, alpha));
   }
   return runBackward(def, dy, def.saves(alpha) === 'output' ? ySaved : xSaved, alpha);
 }
@@ -185,7 +206,7 @@ export function makeDerivative(def: ActivationDefinition, op: ActivationOp): Act
         const zf = tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32');
         if (tapeIsRecording()) {
           const s = def.saves(a) === 'output' ? op(zf, a) : zf;
-          return tf.cast(def.compositeDerivative(s, a), 'float32');
+          return tf.cast(differentiableDerivative(def, s, a), 'float32');
         }
         const s = def.saves(a) === 'output' ? runForward(def, zf, a) : zf;
         return runBackward(def, null, s, a);

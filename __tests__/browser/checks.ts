@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { activations } from 'tfjs-activations';
+import { activations, opFor } from 'tfjs-activations';
 import type { ActivationDefinition, ActivationName } from 'tfjs-activations';
 import { kernelName } from 'tfjs-activations/kernels';
-import { derivativeFor, derivativeFromOutputFor, opFor } from 'tfjs-activations';
-import { kinksOf } from 'tfjs-activations/gradcheck';
+import { checkActivation, formatActivationReport, alphasToCheck, tolerancesFor } from 'tfjs-activations/gradcheck';
 
 /*
- * Correctness checks of our ops on whatever backend is active, written against tf only, so the
- * same code runs in Node (cpu) and in a browser page (webgl, webgpu). The browser tests run each
- * one in Chromium and report it as a jest test.
+ * The in-page checks: checkActivation (src/gradcheck, the one checker, with the backend's
+ * tolerances and alphas from src/gradcheck/settings.ts) plus what only a GPU backend has: our
+ * backward kernel runs once (no composite ops), no recompiles across alphas, texture layouts.
+ * The browser tests run each one in Chromium and report it as a jest test.
  */
 
 export interface CheckResult {
@@ -32,24 +32,22 @@ export interface BackendProbe {
   };
 }
 
-export const checkNames = [
-  'forward',
-  'gradient',
-  'autodiff',
-  'fused',
-  'derivative',
-  'secondOrder',
-  'conventions',
-  'shapes',
-  'leaks',
-  'alphaNoRecompile',
-  'layouts',
-] as const;
+export const checkNames = ['activation', 'fused', 'alphaNoRecompile', 'layouts'] as const;
 export type CheckName = (typeof checkNames)[number];
 
-/** Alphas tried for activations that take one (both signs, and > 1 where max(az, z) is wrong). */
+/** The alphas the checks try, numbers only (the op's own default where it takes none). */
 function alphasOf(def: ActivationDefinition): number[] {
-  return def.hasAlpha ? [0.2, 1.5, -0.5] : [def.defaultAlpha];
+  return alphasToCheck(def).map((a) => a ?? def.defaultAlpha);
+}
+
+/**
+ * Why a check does not apply to this activation on this backend (a visible skip in the tests,
+ * never a pass), or null where it does.
+ */
+export function notApplicable(check: CheckName, name: ActivationName, backend: string): string | null {
+  if (check === 'layouts' && backend !== 'webgl') return 'texture layouts are webgl only';
+  if (check === 'alphaNoRecompile' && !activations[name].hasAlpha) return `${name} takes no alpha`;
+  return null;
 }
 
 /** z in [-6, 6] (0 included) and a few tails. */
@@ -112,10 +110,6 @@ async function read(fn: () => Tensor[]): Promise<Float32Array[]> {
   }
 }
 
-function ref(zs: number[], f: (z: number) => number): number[] {
-  return zs.map(f);
-}
-
 /** dx of sum(w * g(x)) at zs: our fused backward with dy = w. */
 async function gradient(op: (x: Tensor) => Tensor, zs: number[]): Promise<Float32Array> {
   const [g] = await read(() => {
@@ -130,140 +124,35 @@ function weighted(zs: number[], f: (z: number) => number): number[] {
   return zs.map((z, i) => Math.fround(w[i]) * f(z));
 }
 
-/** Absolute and relative tolerance for float32 GPU math against float64 (exp is the worst). */
-const TOL = { abs: 2e-6, rel: 2e-5 };
-const TOL2 = { abs: 5e-5, rel: 1e-4 };
+/** The backend's backward tolerance (absolute), from the checker's one table. */
+const backwardAbs = (): number => tolerancesFor(tf.getBackend()).backwardAbs;
 
 const checks: Record<CheckName, (def: ActivationDefinition, probe: BackendProbe) => Promise<CheckResult>> = {
-  async forward(def) {
-    const zs = samplePoints();
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const [ours, builtin] = await read(() => {
-        const x = tf.tensor1d(zs);
-        return [opFor(def.name)(x, alpha), def.builtin(x, alpha)];
-      });
-      results.push([`alpha=${alpha} vs tf built-in`, compare(ours, builtin, zs, 1e-7, 1e-6)]);
-      results.push([`alpha=${alpha} vs float64`, compare(ours, ref(zs, (z) => def.reference.value(z, alpha)), zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict('forward', results);
-  },
-
-  async gradient(def) {
-    const zs = samplePoints();
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const got = await gradient((x) => opFor(def.name)(x, alpha), zs);
-      results.push([`alpha=${alpha}`, compare(got, weighted(zs, (z) => def.reference.derivative(z, alpha)), zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict('dy * g\'(z) vs float64 reference', results);
-  },
-
-  async autodiff(def) {
-    const zs = samplePoints();
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const ours = await gradient((x) => opFor(def.name)(x, alpha), zs);
-      const theirs = await gradient((x) => def.builtin(x, alpha), zs);
-      results.push([`alpha=${alpha}`, compare(ours, theirs, zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict('gradient vs tf autodiff of the built-in', results);
+  async activation(def) {
+    // A smaller sweep than checkActivation's default: SwiftShader runs every kernel in software.
+    const reports = [];
+    for (const alpha of alphasToCheck(def)) reports.push(await checkActivation(def.name, { alpha, points: 401, fdPoints: 32 }));
+    const failed = reports.filter((r) => !r.ok);
+    return {
+      ok: failed.length === 0,
+      detail:
+        failed.length > 0
+          ? failed.map(formatActivationReport).join('\n')
+          : `checkActivation: ${reports.map((r) => `alpha ${r.alpha}: ${r.checks.length} checks passed`).join('; ')}`,
+    };
   },
 
   fused: (def) => fused(def),
 
-  async derivative(def) {
-    const zs = samplePoints();
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const fromOutput = def.saves(alpha) === 'output';
-      const [d, fromOut] = await read(() => {
-        const z = tf.tensor1d(zs);
-        const d = derivativeFor(def.name)(z, alpha);
-        return fromOutput ? [d, derivativeFromOutputFor(def.name)(opFor(def.name)(z, alpha), alpha)] : [d];
-      });
-      const want = ref(zs, (z) => def.reference.derivative(z, alpha));
-      results.push([`${def.name}Derivative alpha=${alpha}`, compare(d, want, zs, TOL.abs, TOL.rel)]);
-      if (fromOut != null) results.push([`${def.name}DerivativeFromOutput alpha=${alpha}`, compare(fromOut, want, zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict('g\'(z) without dy (the no-dy kernel)', results);
-  },
-
-  async secondOrder(def) {
-    const zs = samplePoints().filter((z) => Math.abs(z) <= 6);
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const op = (x: Tensor): Tensor => opFor(def.name)(x, alpha);
-      const [g2, mixed] = await read(() => {
-        const x = tf.tensor1d(zs);
-        // x g(x): d2/dx2 = 2 g'(x) + x g''(x); tf's built-in sigmoid and tanh drop the second term.
-        return [tf.grad(tf.grad(op))(x), tf.grad(tf.grad((v: Tensor) => tf.mul(v, op(v))))(x)];
-      });
-      const r = def.reference;
-      results.push([`g'' alpha=${alpha}`, compare(g2, ref(zs, (z) => r.secondDerivative(z, alpha)), zs, TOL2.abs, TOL2.rel)]);
-      // At a kink x g(x) has no second derivative (2 g' jumps): skip those points.
-      const kinks = kinksOf(def, alpha);
-      const atKink = zs.map((z) => kinks.some((k) => Math.abs(z - k) < 1e-6));
-      const want = zs.map((z, i) => (atKink[i] ? mixed[i] : 2 * r.derivative(z, alpha) + z * r.secondDerivative(z, alpha)));
-      results.push([`(x g)'' alpha=${alpha}`, compare(mixed, want, zs, TOL2.abs, TOL2.rel)]);
-    }
-    return verdict('second order vs float64 reference', results);
-  },
-
-  async conventions(def) {
-    const zs = [0, NaN, Infinity, -Infinity];
-    const results: Array<[string, Compare]> = [];
-    for (const alpha of alphasOf(def)) {
-      const [v, g, d] = await read(() => {
-        const x = tf.tensor1d(zs);
-        const op = (t: Tensor): Tensor => opFor(def.name)(t, alpha);
-        return [op(x), tf.grad(op)(x), derivativeFor(def.name)(x, alpha)];
-      });
-      const r = def.reference;
-      results.push([`g at 0, NaN, +-inf alpha=${alpha}`, compare(v, ref(zs, (z) => r.value(z, alpha)), zs, TOL.abs, TOL.rel)]);
-      results.push([`tf.grad at 0, NaN, +-inf alpha=${alpha}`, compare(g, ref(zs, (z) => r.derivative(z, alpha)), zs, TOL.abs, TOL.rel)]);
-      results.push([`derivative at 0, NaN, +-inf alpha=${alpha}`, compare(d, ref(zs, (z) => r.derivative(z, alpha)), zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict("g'(0), NaN in NaN out, limits at infinity", results);
-  },
-
-  async shapes(def) {
-    const shapes: number[][] = [[], [0], [1], [7], [3, 5], [2, 3, 5], [2, 3, 5, 7], [2, 1, 3, 1, 2], [4096]];
-    const results: Array<[string, Compare]> = [];
-    const alpha = alphasOf(def)[0];
-    for (const shape of shapes) {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const zs = Array.from({ length: n }, (_, i) => -6 + (12 * ((i * 37) % (n + 1))) / (n + 1));
-      const [got] = await read(() => {
-        const x = tf.tensor(zs, shape);
-        const g = tf.grad((v: Tensor) => tf.mul(opFor(def.name)(v, alpha), tf.tensor(weights(n), shape)))(x);
-        if (g.shape.join(',') !== shape.join(',')) throw new Error(`gradient shape [${g.shape}] for input [${shape}]`);
-        return [g];
-      });
-      results.push([`shape [${shape}]`, compare(got, weighted(zs, (z) => def.reference.derivative(z, alpha)), zs, TOL.abs, TOL.rel)]);
-    }
-    return verdict('gradients for scalars, empty and rank 1 to 5', results);
-  },
-
-  async leaks(def) {
-    const alpha = alphasOf(def)[0];
-    const before = tf.memory().numTensors;
-    const x = tf.tensor1d(samplePoints());
-    const op = (t: Tensor): Tensor => opFor(def.name)(t, alpha);
-    const outs = [op(x), tf.grad(op)(x), tf.grad(tf.grad(op))(x), derivativeFor(def.name)(x, alpha), opFor(def.name)([1, 2, 3], alpha)];
-    tf.dispose([x, ...outs]);
-    const after = tf.memory().numTensors;
-    return { ok: after === before, detail: `numTensors before ${before}, after forward, grad, grad of grad, derivative: ${after}` };
-  },
-
   async alphaNoRecompile(def, probe) {
     const zs = samplePoints();
-    const alphas = def.hasAlpha ? [0.1, 0.3, 0.7, 2, -0.25] : [def.defaultAlpha, def.defaultAlpha];
+    if (!def.hasAlpha) return { ok: false, detail: `not applicable: ${def.name} takes no alpha` };
+    const alphas = [0.1, 0.3, 0.7, 2, -0.25];
+    // Right values for each alpha too: an alpha uniform left stale would recompile nothing either.
     const run = async (alpha: number): Promise<Compare> =>
-      compare(await gradient((x) => opFor(def.name)(x, alpha), zs), weighted(zs, (z) => def.reference.derivative(z, alpha)), zs, TOL.abs, TOL.rel);
+      compare(await gradient((x) => opFor(def.name)(x, alpha), zs), weighted(zs, (z) => def.reference.derivative(z, alpha)), zs, backwardAbs(), 0);
     // Warm up with both signs of alpha (they save different tensors, so forward differs).
-    const results: Array<[string, Compare]> = [[`alpha=${alphas[0]}`, await run(alphas[0])]];
-    if (def.hasAlpha) results.push([`alpha=-1`, await run(-1)]);
+    const results: Array<[string, Compare]> = [[`alpha=${alphas[0]}`, await run(alphas[0])], ['alpha=-1', await run(-1)]];
     const compiled = probe.programCount();
     for (const alpha of alphas.slice(1)) results.push([`alpha=${alpha}`, await run(alpha)]);
     const after = probe.programCount();
@@ -275,7 +164,7 @@ const checks: Record<CheckName, (def: ActivationDefinition, probe: BackendProbe)
   },
 
   async layouts(def, probe) {
-    if (probe.layout == null) return { ok: true, detail: 'no texture layouts on this backend (webgl only)' };
+    if (probe.layout == null) return { ok: false, detail: 'not applicable: texture layouts are webgl only' };
     const layout = probe.layout;
     const shape = [15, 21]; // odd sizes: partial texels at both edges; > tf's cpu hand-off size
     const n = shape[0] * shape[1];
@@ -313,7 +202,7 @@ const checks: Record<CheckName, (def: ActivationDefinition, probe: BackendProbe)
         out = tf.engine().runKernel(kernelName(def, 'backward'), { dy, s }, { alpha }) as Tensor;
       });
       const label = `dy ${dyPacked ? 'packed' : 'unpacked'}, s ${sPacked ? 'packed' : 'unpacked'}`;
-      results.push([label, compare((await (out as Tensor).data()) as Float32Array, want, zs, TOL.abs, TOL.rel)]);
+      results.push([label, compare((await (out as Tensor).data()) as Float32Array, want, zs, backwardAbs(), 0)]);
       notes.push(`${label}: ${conversions} conversions`);
       if (conversions > expected) ok = false;
       tf.dispose([dy, s, out as Tensor]);

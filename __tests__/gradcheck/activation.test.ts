@@ -45,7 +45,7 @@ describe.each(['cpu', 'wasm'] as const)('checkActivation on %s', (backend) => {
     if (!r.ok) throw new Error(formatActivationReport(r));
     expect(r.backend).toBe(backend);
     expect(r.checks.map((c) => c.check)).toEqual([
-      'forward', 'backward', 'autodiff', 'finite-differences', 'second-order', 'second-order-fd', 'conventions',
+      'forward', 'backward', 'autodiff', 'finite-differences', 'derivative', 'second-order', 'second-order-fd', 'conventions', 'shapes', 'leaks',
     ]);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(formatActivationReport(r)).toMatch(new RegExp(`^${name}.* on ${backend}: PASS`));
@@ -69,7 +69,8 @@ describe('checkActivation can fail', () => {
     jest.spyOn(ref, 'derivative').mockImplementation((z) => value(z, 0) * (1 + value(z, 0)));
     const r = await checkActivation('sigmoid', { ...SMALL, orders: [1] });
     expect(r.ok).toBe(false);
-    expect(failing(r)).toEqual(['backward', 'conventions']);
+    // The derivative ops and the shapes check read the same reference, so they flag it too.
+    expect(failing(r)).toEqual(['backward', 'derivative', 'conventions', 'shapes']);
     expect(r.reasons.join('\n')).toMatch(/backward: g'\(z\): \d+ point\(s\) beyond 0.000001 abs, e.g. z = /);
   });
 
@@ -103,7 +104,7 @@ describe('checkAll and the check command', () => {
     const text = formatCheckTable(r);
     expect(text).toMatch(/relu\s+cpu\s+finite-differences\s+PASS/);
     expect(text).toMatch(/not run:\n {2}webgpu: webgpu needs a browser/);
-    expect(text).toMatch(/PASS: 10 of 10 checks passed on cpu$/);
+    expect(text).toMatch(/PASS: 16 of 16 checks passed on cpu$/);
     expect(formatAccuracyTable(r)).toMatch(/\| sigmoid \| cpu \| [\d.e-]+ \/ \d+ \|/);
 
     // A runner (the browser hook) whose report fails makes the whole report fail.
@@ -113,7 +114,7 @@ describe('checkAll and the check command', () => {
     };
     const withRunner = await checkAll({ backends: ['webgl'], activations: ['relu'], orders: [1], check: quick, runners: { webgl: broken } });
     expect(withRunner.ok).toBe(false);
-    expect(formatCheckTable(withRunner)).toMatch(/relu\s+webgl\s+forward\s+FAIL[\s\S]*relu on webgl: forward: broken[\s\S]*FAIL: 0 of 5/);
+    expect(formatCheckTable(withRunner)).toMatch(/relu\s+webgl\s+forward\s+FAIL[\s\S]*relu on webgl: forward: broken[\s\S]*FAIL: 0 of 8/);
   });
 
   it('the command writes JSON and exits 0 on PASS, 1 on FAIL', async () => {
@@ -122,7 +123,7 @@ describe('checkAll and the check command', () => {
     const pass = await runCheckCommand({ backends: 'cpu,tensorflow', activations: 'relu,tanh', order: '1', points: '201', json }, {}, (t) => out.push(t));
     expect(pass.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(json, 'utf8')).backends[0].reports[1].activation).toBe('tanh');
-    expect(out.join('\n')).toMatch(/tensorflow: @tensorflow\/tfjs-node is not installed|PASS: 10 of 10/);
+    expect(out.join('\n')).toMatch(/tensorflow: @tensorflow\/tfjs-node is not installed|PASS: 16 of 16/);
     const fail = await runCheckCommand({ backends: 'webgl', activations: 'relu', order: '1', points: '101' }, {
       webgl: async () => [{ ...(await checkActivation('relu', { points: 101, fdPoints: 16, orders: [1] })), ok: false }],
     }, () => undefined);

@@ -7,14 +7,14 @@ import { float32Sweep, ulpDistance } from '../helpers/float32';
 import { alphasOf, expectSameValues, savedFor, values } from './helpers';
 
 /*
- * The cpu kernels: from 64 elements on they run the definitions' wasm SIMD bodies over a scratch
- * heap in 16384-element chunks (src/kernels/cpu.ts); below, compiled JS loops. Sizes straddle
- * both thresholds and the chunk edges.
+ * The cpu kernels: at every size they run the definitions' wasm SIMD bodies over a scratch heap
+ * in 16384-element chunks (src/kernels/cpu.ts; a JS loop below 64 elements once gave other
+ * bits). Sizes straddle that old threshold and the chunk edges.
  */
 
 const CHUNK = 16384;
 const SIMD_SIZES = [64, 65, 71, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5];
-const JS_SIZES = [0, 1, 7, 63];
+const SMALL_SIZES = [0, 1, 7, 63];
 
 /** Test values, with a NaN as the first element of the second chunk too. */
 function chunkValues(n: number, seed: number, lo = -6, hi = 6): Float32Array {
@@ -32,7 +32,7 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
     expect(hasKernel(def, 'backward', 'cpu')).toBe(true);
   });
 
-  it.each(SIMD_SIZES)('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula, bit for bit', (n) => {
+  it.each([...SMALL_SIZES, ...SIMD_SIZES])('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula, bit for bit', (n) => {
     for (const alpha of alphasOf(name)) {
       tf.tidy(() => {
         const x = tf.tensor1d(chunkValues(n, n + 3));
@@ -40,23 +40,6 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
         const s = savedFor(name, x, alpha);
         expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
         expectSameValues(runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha));
-      });
-    }
-  });
-
-  it.each(JS_SIZES)('size %i (JS loop): within an ulp of the SIMD path and NaN where it is NaN', (n) => {
-    for (const alpha of alphasOf(name)) {
-      tf.tidy(() => {
-        const x = tf.tensor1d(chunkValues(n, n + 3));
-        const dy = tf.tensor1d(chunkValues(n, n + 5, -2, 2));
-        const s = savedFor(name, x, alpha);
-        const got = runBackward(def, dy, s, alpha).dataSync();
-        const want = compositeBackward(def, dy, s, alpha).dataSync();
-        // The JS loop keeps a(1 - a) and 1 - a^2 in float64 (one rounding), tf's ops round each step.
-        for (let i = 0; i < n; i++) {
-          if (!Number.isFinite(want[i])) expect(got[i]).toBe(want[i]);
-          else expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1.2e-7 * Math.abs(dy.dataSync()[i]) + 2.4e-7 * Math.abs(want[i]) + 1e-45);
-        }
       });
     }
   });
@@ -81,9 +64,9 @@ const simdForward = activationNames.filter((a) => activations[a].wasm.forwardOn.
 
 describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
   const def = activations[name];
-  const cases = alphasOf(name).flatMap((alpha) => [...JS_SIZES, ...SIMD_SIZES].map((n) => [n, alpha] as const));
+  const cases = alphasOf(name).flatMap((alpha) => [...SMALL_SIZES, ...SIMD_SIZES].map((n) => [n, alpha] as const));
 
-  it.each(cases)('size %i, alpha %p: tf\'s cpu kernel bit for bit below 64 elements (the JS loop), within its ulps above, NaN, +-0, +-inf, +-1 exact', (n, alpha) => {
+  it.each(cases)('size %i, alpha %p: within its ulps of tf\'s cpu kernel at every size (one SIMD path), NaN, +-0, +-inf, +-1 exact', (n, alpha) => {
     tf.tidy(() => {
       const x = tf.tensor1d(chunkValues(n, n + 11, -10, 10));
       const ours = runForward(def, x, alpha).dataSync();
@@ -91,7 +74,7 @@ describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
       const exact = (i: number) => Object.is(ours[i], theirs[i]) || (Number.isNaN(ours[i]) && Number.isNaN(theirs[i]));
       let worst = 0;
       for (let i = 0; i < n; i++) {
-        if (n < 64 || !Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1) expect(exact(i)).toBe(true);
+        if (!Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1) expect(exact(i)).toBe(true);
         worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
       }
       // How far the SIMD forward may be from tf's cpu kernel: the definition states it.

@@ -21,8 +21,8 @@ export const relu = {
   builtin: (x) => tf.relu(x),
   tfKernel: { name: 'Relu', attrs: () => ({}) },
   keepsInt32: true,
-  // On cpu only: tf's XNNPACK relu beat the SIMD max on wasm in an interleaved run (1e4: 6.1 vs
-  // 10.0 us; 1e6: 492 vs 538 us), while on cpu it replaces a branchy JS loop.
-  simdForwardOn: ['cpu'],
+  // On wasm too: tf's XNNPACK relu turns a NaN with the sign bit set (what 0/0 makes) into 0;
+  // timings in docs/design-notes.md. On cpu it replaces a branchy JS loop.
+  simdForwardOn: ['wasm', 'cpu'],
   layersName: 'relu',
 } satisfies ActivationSpec;

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { activations } from '../activations';
 import type { ActivationDefinition, ActivationName } from '../activations/types';
-import { opFor } from '../ops';
+import { derivativeFor, derivativeFromOutputFor, opFor } from '../ops';
 import { seededRandom, ulpDistance } from './float32';
 import { assertGradientsRegistered, formatGradcheckReport, gradcheck } from './gradcheck';
 import type { GradcheckReport } from './gradcheck';
+import { DEFAULT_TOLERANCES, tolerancesFor } from './settings';
+import { checkArrayOption, checkKnownKeys, checkNumberArg, checkNumberOption, checkObjectArg, checkOptionsObject, isFiniteFloat32, describe, lookupName } from '../validate';
 
 /*
  * checkActivation: a verdict on one of our ops on the current backend. Uses only tfjs-core and
@@ -20,7 +22,10 @@ export type ActivationCheckName =
   | 'finite-differences'
   | 'second-order'
   | 'second-order-fd'
-  | 'conventions';
+  | 'derivative'
+  | 'conventions'
+  | 'shapes'
+  | 'leaks';
 
 /** Max errors against the float64 reference (rounded to float32) over one part of the sweep. */
 export interface ErrorFigures {
@@ -46,7 +51,7 @@ export interface ActivationCheck {
 }
 
 export interface ActivationCheckTolerances {
-  /** Forward: max ulp error (unless within forwardAbs and tf's own kernel is as far off, +1 ulp). Default 4. */
+  /** Forward: max ulp error (unless within forwardAbs and tf's own kernel is as far off, +1 ulp). Default 4 (20 on webgl and webgpu: src/gradcheck/settings.ts). */
   forwardUlps: number;
   /** Forward: absolute error that can excuse ulps beyond forwardUlps (see there, and for |z| > split). Default 1e-6. */
   forwardAbs: number;
@@ -99,14 +104,6 @@ export interface ActivationCheckReport {
   reasons: string[];
 }
 
-const TOLERANCES: ActivationCheckTolerances = {
-  forwardUlps: 4,
-  forwardAbs: 1e-6,
-  backwardAbs: 1e-6,
-  autodiffUlps: 4,
-  autodiffAbs: 2.5e-7,
-  secondAbs: 2e-6,
-};
 
 /** Far points beyond the grid: tiny magnitudes, exp's overflow range, the float32 extremes' region. */
 const EXTRAS = [1e-30, 1e-10, 1e-5, 30, 50, 88, 100, 1e4, 1e30].flatMap((v) => [v, -v]);
@@ -117,6 +114,9 @@ const EXTRAS = [1e-30, 1e-10, 1e-5, 30, 50, 88, 100, 1e4, 1e30].flatMap((v) => [
  * activation in its one definition instead of a list here.
  */
 export function kinksOf(def: ActivationDefinition, alpha: number, range = 20): number[] {
+  checkObjectArg('kinksOf', 'def', def, 'an activation definition (from activations)', ['reference', 'name']);
+  checkNumberArg('kinksOf', 'alpha', alpha);
+  checkNumberArg('kinksOf', 'range', range, { min: 0, minExclusive: true });
   const d = (z: number) => def.reference.derivative(z, alpha);
   const kinks: number[] = [];
   const stepSize = 1 / 64;
@@ -210,6 +210,44 @@ function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
   return reasons;
 }
 
+const OPTION_KEYS: readonly (keyof ActivationCheckOptions)[] = ['alpha', 'orders', 'points', 'range', 'split', 'fdPoints', 'fdRange', 'seed', 'tolerances'];
+
+/**
+ * Every option's type and range (points -5 checked 6 points, orders [3] checked only the
+ * conventions, range NaN failed falsely). `prefix` names where the options sit in the caller's
+ * (checkAll's `check.`); `without` lists keys the caller sets itself.
+ */
+export function checkActivationOptions(fn: string, options: unknown, prefix = '', without: readonly string[] = []): void {
+  const o = checkOptionsObject(fn, options);
+  const where = prefix === '' ? '' : ` in ${prefix.replace(/\.$/, '')}`;
+  for (const key of Object.keys(o)) {
+    if (!OPTION_KEYS.includes(key as keyof ActivationCheckOptions) || without.includes(key)) {
+      throw new Error(`${fn}: unknown option ${JSON.stringify(key)}${where} (known: ${OPTION_KEYS.filter((k) => !without.includes(k)).join(', ')})`);
+    }
+  }
+  const name = (key: string) => `${prefix}${key}`;
+  if (o.alpha !== undefined && !isFiniteFloat32(o.alpha)) {
+    throw new Error(`${fn}: option ${name('alpha')} must be a finite number (finite as a float32 too), got ${describe(o.alpha)}`);
+  }
+  checkOrders(fn, name('orders'), o.orders);
+  checkNumberOption(fn, name('points'), o.points, { integer: true, min: 1 });
+  checkNumberOption(fn, name('range'), o.range, { min: 0, minExclusive: true });
+  checkNumberOption(fn, name('split'), o.split, { min: 0 });
+  checkNumberOption(fn, name('fdPoints'), o.fdPoints, { integer: true, min: 1 });
+  checkNumberOption(fn, name('fdRange'), o.fdRange, { min: 0, minExclusive: true });
+  checkNumberOption(fn, name('seed'), o.seed, { integer: true });
+  if (o.tolerances !== undefined) {
+    const t = checkOptionsObject(fn, o.tolerances, `option ${name('tolerances')}`);
+    checkKnownKeys(fn, t, Object.keys(DEFAULT_TOLERANCES));
+    for (const key of Object.keys(t)) checkNumberOption(fn, `${name('tolerances')}.${key}`, t[key], { min: 0 });
+  }
+}
+
+/** orders: a non-empty array of 1 and/or 2 (checkActivation's and checkAll's). */
+export function checkOrders(fn: string, name: string, value: unknown): void {
+  checkArrayOption(fn, name, value, 'a non-empty array of 1 and/or 2', (v) => v === 1 || v === 2, { nonEmpty: true, unique: true });
+}
+
 /**
  * Checks one of our ops on the current backend: forward and backward against the float64
  * reference over a float32 sweep, our gradient against tf's autodiff of the built-in, finite
@@ -217,15 +255,15 @@ function badReasons(t: ErrorTally, what: string, allowed: string): string[] {
  * x * g(x), the case tf's built-ins get wrong), and the conventions (g'(0), NaN, +-Infinity).
  */
 export async function checkActivation(name: ActivationName, options: ActivationCheckOptions = {}): Promise<ActivationCheckReport> {
-  const def = activations[name];
-  if (def == null) throw new Error(`checkActivation: unknown activation '${String(name)}'`);
+  const def = lookupName(activations, name, 'checkActivation');
+  checkActivationOptions('checkActivation', options);
   assertGradientsRegistered('checkActivation');
   const alpha = options.alpha ?? def.defaultAlpha;
   const orders = options.orders ?? [1, 2];
   const points = options.points ?? 4001;
   const range = options.range ?? 20;
   const split = options.split ?? 8;
-  const tol: ActivationCheckTolerances = { ...TOLERANCES, ...options.tolerances };
+  const tol: ActivationCheckTolerances = { ...tolerancesFor(tf.getBackend()), ...options.tolerances };
   const op = (x: Tensor) => opFor(name)(x, alpha);
   const ref = def.reference;
   const z = sweepValues(points, range);
@@ -310,6 +348,19 @@ export async function checkActivation(name: ActivationName, options: ActivationC
     });
 
     checks.push(fdCheck('finite-differences', [await runGradcheck(op, 1)]));
+
+    // The derivative ops (our no-dy kernel): g'(z), and g'(z) from a = g(z) where backward reads a.
+    const der = new ErrorTally(split, (_v, abs) => abs <= tol.backwardAbs);
+    const dz = await evaluate(z, (x) => derivativeFor(name)(x, alpha));
+    z.forEach((v, i) => der.add(v, dz[i], ref.derivative(v, alpha)));
+    const derReasons = badReasons(der, `${name}Derivative`, `${tol.backwardAbs} abs`);
+    if (def.saves(alpha) === 'output') {
+      const fromA = new ErrorTally(split, (_v, abs) => abs <= tol.backwardAbs);
+      const da = await evaluate(z, (x) => derivativeFromOutputFor(name)(op(x), alpha));
+      z.forEach((v, i) => fromA.add(v, da[i], ref.derivative(v, alpha)));
+      derReasons.push(...badReasons(fromA, `${name}DerivativeFromOutput`, `${tol.backwardAbs} abs`));
+    }
+    checks.push({ check: 'derivative', ok: derReasons.length === 0, summary: errorSummary(der, split), small: der.small, large: der.large, reasons: derReasons });
   }
 
   if (orders.includes(2)) {
@@ -361,6 +412,8 @@ export async function checkActivation(name: ActivationName, options: ActivationC
     reasons: conv,
   });
 
+  checks.push(await shapesCheck(name, alpha, tol.backwardAbs), await leaksCheck(name, alpha));
+
   const reasons = checks.flatMap((c) => c.reasons.map((r) => `${c.check}: ${r}`));
   return {
     ok: checks.every((c) => c.ok),
@@ -375,8 +428,53 @@ export async function checkActivation(name: ActivationName, options: ActivationC
   };
 }
 
+/** Scalars, empty tensors, rank 1 to 6 (odd sizes: partial texels on webgl): shapes kept, dy * g' right. */
+async function shapesCheck(name: ActivationName, alpha: number, abs: number): Promise<ActivationCheck> {
+  const def = activations[name];
+  const shapes = [[], [0], [1], [7], [3, 5], [2, 0, 3], [2, 3, 5], [2, 3, 5, 7], [2, 1, 3, 1, 2], [1, 2, 1, 1, 2, 3]];
+  const reasons: string[] = [];
+  for (const shape of shapes) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const zs = Float32Array.from({ length: n }, (_, i) => -6 + (12 * ((i * 37) % (n + 1))) / (n + 1));
+    const dys = Float32Array.from({ length: n }, (_, i) => 0.5 + ((i * 7919) % 101) / 100);
+    const [y, g] = tf.tidy(() => {
+      const x = tf.tensor(zs, shape);
+      return [opFor(name)(x, alpha), tf.grad((v: Tensor) => opFor(name)(v, alpha))(x, tf.tensor(dys, shape))];
+    });
+    try {
+      if (y.shape.join() !== shape.join() || g.shape.join() !== shape.join()) {
+        reasons.push(`input [${shape}]: output [${y.shape}], gradient [${g.shape}]`);
+        continue;
+      }
+      const gv = await g.data();
+      const bad = Array.from(gv).findIndex((v, i) => !(Math.abs(v - dys[i] * def.reference.derivative(zs[i], alpha)) <= abs));
+      if (bad >= 0) reasons.push(`input [${shape}] element ${bad} (z = ${zs[bad]}): dy * g' = ${gv[bad]}, want ${dys[bad] * def.reference.derivative(zs[bad], alpha)}`);
+    } finally {
+      tf.dispose([y, g]);
+    }
+  }
+  return { check: 'shapes', ok: reasons.length === 0, summary: `${shapes.length} shapes, rank 0 to 6, empty ones included`, reasons };
+}
+
+/** numTensors is unchanged after forward, gradient, gradient of gradient, derivative and a TensorLike call. */
+async function leaksCheck(name: ActivationName, alpha: number): Promise<ActivationCheck> {
+  const op = (t: Tensor): Tensor => opFor(name)(t, alpha);
+  const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
+  const before = tf.memory().numTensors;
+  tf.dispose([op(x), tf.grad(op)(x), tf.grad(tf.grad(op))(x), derivativeFor(name)(x, alpha), opFor(name)([1, -2, 3], alpha)]);
+  const after = tf.memory().numTensors;
+  x.dispose();
+  return {
+    check: 'leaks',
+    ok: after === before,
+    summary: `numTensors ${before} before, ${after} after forward, grad, grad of grad, derivative`,
+    reasons: after === before ? [] : [`${after - before} tensor(s) leaked`],
+  };
+}
+
 /** One activation's report as readable text. */
 export function formatActivationReport(r: ActivationCheckReport): string {
+  checkObjectArg('formatActivationReport', 'r', r, 'a report from checkActivation', ['activation', 'checks', 'backend']);
   const lines = [`${r.activation}${activations[r.activation].hasAlpha ? ` (alpha ${r.alpha})` : ''} on ${r.backend}: ${r.ok ? 'PASS' : 'FAIL'}`];
   for (const c of r.checks) {
     lines.push(`  ${c.check.padEnd(18)} ${c.ok ? 'PASS' : 'FAIL'}  ${c.summary}`);

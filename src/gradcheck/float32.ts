@@ -3,6 +3,8 @@
  * seeded PRNG. Plain JS (no tfjs, no Node APIs), so it runs in a browser page too.
  */
 
+import { checkNumberArg } from '../validate';
+
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
 
@@ -25,6 +27,7 @@ function ordinal(x: number): number {
  * exactly one is NaN or when one is infinite and the other is not equal to it.
  */
 export function ulpDistance(a: number, b: number): number {
+  if (typeof a !== 'number' || typeof b !== 'number') throw new Error(`ulpDistance: a and b must be numbers, got ${typeof a} and ${typeof b}`);
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
   const fa = Math.fround(a);
   const fb = Math.fround(b);
@@ -35,6 +38,7 @@ export function ulpDistance(a: number, b: number): number {
 
 /** The float32 ulp at x: the gap from |x| (rounded to float32) to the next float32 away from 0. */
 export function ulp(x: number): number {
+  if (typeof x !== 'number') throw new Error(`ulp: x must be a number, got ${typeof x}`);
   const ax = Math.abs(Math.fround(x));
   if (!Number.isFinite(ax)) return Infinity;
   if (ax >= FLOAT32_MAX) return 2.028240960365167e31; // 2^104, the gap below FLOAT32_MAX
@@ -45,6 +49,7 @@ export function ulp(x: number): number {
 
 /** Mulberry32: a tiny seeded PRNG, so every random choice of a check is reproducible. */
 export function seededRandom(seed: number): () => number {
+  checkNumberArg('seededRandom', 'seed', seed, { integer: true });
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { randomWeight, seededRandom, ulp } from './float32';
+import { checkArrayOption, checkChoiceOption, checkKnownKeys, checkNumberOption, checkObjectArg, checkOptionsObject, describe } from '../validate';
 
 /*
  * gradcheck: the analytic gradient (tf.grads, i.e. vector-Jacobian products, so it sees
@@ -237,6 +238,23 @@ function roundingOf(fp: Float32Array, fm: Float32Array, u: Float64Array | null, 
 }
 
 /**
+ * Every option's type and range, before any is used: a NaN tolerance would pass every
+ * comparison, a string one would concatenate ('1' + ...), 0 directions would check nothing.
+ */
+function checkGradcheckOptions(options: unknown): void {
+  const fn = 'gradcheck';
+  const o = checkOptionsObject(fn, options);
+  checkKnownKeys(fn, o, Object.keys(DEFAULTS));
+  checkNumberOption(fn, 'eps', o.eps, { min: 0, minExclusive: true });
+  for (const key of ['atol', 'rtol', 'noiseUlps']) checkNumberOption(fn, key, o[key], { min: 0 });
+  checkChoiceOption(fn, 'order', o.order, [1, 2]);
+  checkNumberOption(fn, 'directions', o.directions, { integer: true, min: 1 });
+  checkNumberOption(fn, 'seed', o.seed, { integer: true });
+  checkArrayOption(fn, 'kinks', o.kinks, 'an array of finite numbers', (v) => typeof v === 'number' && Number.isFinite(v));
+  for (const key of ['maxJacobian', 'maxElementwise']) checkNumberOption(fn, key, o[key], { integer: true, min: 0 });
+}
+
+/**
  * Checks the gradient of f at `inputs` (float32 tensors, passed to f as its arguments) against
  * central finite differences. Order 2 checks the gradient of the gradient (gradgradcheck): the
  * first-order vector-Jacobian product, as a function of the inputs, is checked in the same way.
@@ -247,6 +265,8 @@ export async function gradcheck(
   inputs: Tensor[],
   options: GradcheckOptions = {},
 ): Promise<GradcheckReport> {
+  if (typeof f !== 'function') throw new Error(`gradcheck: f must be a function of tensors, got ${describe(f)}`);
+  checkGradcheckOptions(options);
   const s: GradcheckSettings = { ...DEFAULTS, ...options, kinks: [...(options.kinks ?? DEFAULTS.kinks)] };
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('gradcheck: inputs must be a non-empty array of tensors');
   assertGradientsRegistered('gradcheck');
@@ -254,8 +274,6 @@ export async function gradcheck(
     if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error('gradcheck: every input must be a live Tensor');
     if (x.dtype !== 'float32') throw new Error(`gradcheck: inputs must be float32 tensors, got ${x.dtype}`);
   }
-  if (s.order !== 1 && s.order !== 2) throw new Error(`gradcheck: order must be 1 or 2, got ${String(s.order)}`);
-  if (!(s.eps > 0)) throw new Error('gradcheck: eps must be positive');
   const random = seededRandom(s.seed);
   const shapes = inputs.map((x) => x.shape.slice());
   const base = (await Promise.all(inputs.map((x) => x.data()))).map((d) => Float32Array.from(d as Float32Array));
@@ -486,6 +504,7 @@ export async function gradcheck(
 
 /** One comparison in words: where, both values, the error and the tolerance. */
 export function describeComparison(c: GradcheckComparison): string {
+  checkObjectArg('describeComparison', 'c', c, 'a comparison from a gradcheck report', ['method', 'analytic', 'numeric']);
   const fmt = (v: number) =>
     !Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(6)).toString();
   const where =
@@ -498,6 +517,7 @@ export function describeComparison(c: GradcheckComparison): string {
 
 /** The report as readable text. */
 export function formatGradcheckReport(r: GradcheckReport): string {
+  checkObjectArg('formatGradcheckReport', 'r', r, 'a report from gradcheck', ['methods', 'reasons', 'notes']);
   const lines: string[] = [];
   const shapes = (xs: { shape: number[] }[]) => xs.map((x) => `[${x.shape.join(',')}]`).join(' ');
   lines.push(`gradcheck (order ${r.order}): ${r.ok ? 'PASS' : 'FAIL'}  inputs ${shapes(r.inputs)} -> outputs ${shapes(r.outputs)}`);

@@ -13,7 +13,7 @@ export type {
   GradcheckReport,
   GradcheckSettings,
 } from './gradcheck';
-export { checkActivation, formatActivationReport, kinksOf } from './activation';
+export { checkActivation, checkActivationOptions, checkOrders, formatActivationReport, kinksOf } from './activation';
 export type {
   ActivationCheck,
   ActivationCheckName,
@@ -23,3 +23,4 @@ export type {
   ErrorFigures,
 } from './activation';
 export { ulp, ulpDistance, seededRandom } from './float32';
+export { DEFAULT_TOLERANCES, tolerancesFor, alphasToCheck } from './settings';

@@ -47,16 +47,19 @@ export function compileDerivativeLoop(def: ActivationDefinition): DerivativeLoop
 }
 
 /*
- * From SIMD_MIN elements on, the loops run as the definition's wasm SIMD bodies (the modules the
- * wasm backend uses) on a small scratch heap of our own, chunk by chunk: copy a chunk of each
- * input in, run, copy the chunk out. The chunks stay in cache, so the copies cost less than the
- * scalar JS loop saves (branchy relu/leakyRelu selects on random signs, Math.exp, Math.tanh):
- * backward 27x-50x and forward 3.5x-6.6x of tf at 1e4 and 1e6 in side-by-side runs on this
- * machine. Below SIMD_MIN the JS loop wins on call overhead. The results equal the wasm
- * backend's (alpha is a float32 there), which differ from the JS loops by at most an ulp.
- * Backward always takes this path; forward where the definition lists 'cpu' in wasm.forwardOn.
+ * Where the definition has wasm SIMD bodies, the loops run as them (the modules the wasm backend
+ * uses) on a small scratch heap of our own, chunk by chunk: copy a chunk of each input in, run,
+ * copy the chunk out. The chunks stay in cache, so the copies cost less than the scalar JS loop
+ * saves (branchy relu/leakyRelu selects on random signs, Math.exp, Math.tanh): backward 27x-50x
+ * and forward 3.5x-6.6x of tf at 1e4 and 1e6 in side-by-side runs on this machine. They run at
+ * every size, small ones included: a JS loop below some size (64 once) computed in double and
+ * with Math.tanh, and the same element then differed by up to 1089 ulp of tanh' between a
+ * 1-element and a 64-element tensor (the SIMD tanh and Math.tanh differ by an ulp of a, which
+ * 1 - a^2 magnifies near |a| = 1). One path, the same bits at every size, equal to the wasm
+ * backend's (alpha a float32 there too). Backward always takes this path; forward where the
+ * definition lists 'cpu' in wasm.forwardOn; the JS loops remain for the other forwards and where
+ * WebAssembly is missing.
  */
-const SIMD_MIN = 64;
 /** Elements per stream per chunk: three 64 KB streams stay in L2. */
 const CHUNK = 16384;
 const CHUNK_BYTES = CHUNK * 4;
@@ -128,7 +131,7 @@ export const cpuKernels: BackendKernels = {
       const out = new Float32Array(n);
       const alpha = (attrs as ActivationAttrs).alpha;
       const xv = valuesOf(cpu, x);
-      if (forward != null && n >= SIMD_MIN && isTyped(xv)) {
+      if (forward != null && isTyped(xv)) {
         runChunked([xv], out, n, (m, o) => forward(0, o, m, alpha));
       } else {
         loop(xv, out, n, alpha);
@@ -152,7 +155,7 @@ export const cpuKernels: BackendKernels = {
       const alpha = (attrs as ActivationAttrs).alpha;
       const sv = valuesOf(cpu, s);
       const dyv = dy == null ? null : valuesOf(cpu, dy);
-      if (kernels != null && n >= SIMD_MIN && isTyped(sv) && (dyv == null || isTyped(dyv))) {
+      if (kernels != null && isTyped(sv) && (dyv == null || isTyped(dyv))) {
         if (dyv == null) runChunked([sv], out, n, (m, o) => kernels.derivative(0, o, m, alpha));
         else runChunked([dyv, sv], out, n, (m, o) => kernels.backward(0, CHUNK_BYTES, o, m, alpha));
       } else if (dyv != null) {

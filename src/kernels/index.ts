@@ -9,6 +9,7 @@ import { webgpuKernels } from './webgpu';
 import { kernelName, tapedKernelName } from './names';
 import type { Pass, SavedForGradient } from './names';
 import type { ActivationAttrs, BackendKernels } from './types';
+import { checkObjectArg, checkPass } from '../validate';
 
 export { kernelName, savedVariants, tapedKernelName } from './names';
 export type { SavedForGradient } from './names';
@@ -39,6 +40,8 @@ export function registerActivationKernels(def: ActivationDefinition): void {
 
 /** Whether the backend (default: the active one) has our fused kernel for this pass (else: composite). */
 export function hasKernel(def: ActivationDefinition, pass: Pass, backendName = tf.getBackend()): boolean {
+  checkObjectArg('hasKernel', 'def', def, 'an activation definition (from activations)', ['name', 'tfKernel']);
+  checkPass('hasKernel', pass);
   return routeFor(def, backendName)[pass] != null;
 }
 

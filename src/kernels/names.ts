@@ -1,4 +1,5 @@
 import type { ActivationDefinition } from '../activations/types';
+import { checkObjectArg, checkPass } from '../validate';
 
 /** Our kernel names are our own: tf's Sigmoid, Tanh, ... kernels are never replaced. */
 const PREFIX = 'TfjsActivations';
@@ -6,6 +7,8 @@ const PREFIX = 'TfjsActivations';
 export type Pass = 'forward' | 'backward';
 
 export function kernelName(def: ActivationDefinition, pass: Pass): string {
+  checkObjectArg('kernelName', 'def', def, 'an activation definition (from activations)', ['name']);
+  checkPass('kernelName', pass);
   return `${PREFIX}_${def.name}_${pass}`;
 }
 

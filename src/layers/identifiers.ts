@@ -4,6 +4,7 @@ import type { layers } from '@tensorflow/tfjs-layers';
 import { activations, isActivationName } from '../activations';
 import type { ActivationName } from '../activations';
 import { checkAlpha, opFor } from '../ops';
+import { lookupName } from '../validate';
 
 /**
  * What a tfjs-layers layer's `activation` field accepts. tfjs types it as a union of its own
@@ -27,7 +28,7 @@ export const classNamePrefix = 'tfjsActivations>';
  * model.toJSON / save.
  */
 export function activationClassName(name: ActivationName, alpha?: number): string {
-  const def = activations[name];
+  const def = lookupName(activations, name, 'activationClassName');
   const a = checkAlpha(def, alpha, `layerActivation('${name}')`);
   return def.hasAlpha && a !== def.defaultAlpha ? `${classNamePrefix}${name}(alpha=${a})` : `${classNamePrefix}${name}`;
 }

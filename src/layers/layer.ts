@@ -4,6 +4,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { activations, isActivationName } from '../activations';
 import type { ActivationName } from '../activations';
 import { checkAlpha, opFor } from '../ops';
+import { describe } from '../validate';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
 type Kwargs = Parameters<layers.Layer['call']>[1];
@@ -27,8 +28,8 @@ export class ActivationLayer extends layers.Layer {
   readonly alpha: number;
 
   constructor(args: ActivationLayerArgs) {
-    super(args);
-    if (args == null || !isActivationName(args.activation)) {
+    super(argsObject(args));
+    if (!isActivationName(args.activation)) {
       throw new Error(
         `activationLayer: activation must be one of ${Object.keys(activations).join(', ')}, got ${JSON.stringify(args?.activation)}`,
       );
@@ -60,6 +61,14 @@ export class ActivationLayer extends layers.Layer {
 }
 // className is also the default layer name's stem, so it must be a valid tensor name (no '>').
 tf.serialization.registerClass(ActivationLayer, 'TfjsActivations');
+
+/** tfjs-layers' Layer reads args' fields before we could: null would be its TypeError. */
+function argsObject(args: unknown): ActivationLayerArgs {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new Error(`activationLayer: args must be an object such as {activation: 'sigmoid'}, got ${describe(args)}`);
+  }
+  return args as ActivationLayerArgs;
+}
 
 function exactlyOne(inputs: Tensor[]): Tensor {
   if (inputs.length !== 1) throw new Error(`activationLayer: expected exactly one input tensor, got ${inputs.length}`);

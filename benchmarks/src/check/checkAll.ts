@@ -3,8 +3,9 @@ import { activationNames } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
 import { allBackends, loadNodeBackend, useBackend } from '../backends';
 import type { BackendName } from '../backends';
-import { checkActivation } from 'tfjs-activations/gradcheck';
+import { checkActivation, checkActivationOptions, checkOrders } from 'tfjs-activations/gradcheck';
 import type { ActivationCheckName, ActivationCheckOptions, ActivationCheckReport, ErrorFigures } from 'tfjs-activations/gradcheck';
+import { checkArrayOption, checkKnownKeys, checkObjectArg, checkOptionsObject, describe, ownEntry } from 'tfjs-activations/validate';
 
 /*
  * checkAll: checkActivation for every activation on every backend asked. Node backends are
@@ -48,12 +49,38 @@ export interface CheckAllReport {
   backends: BackendCheckResult[];
 }
 
+const OPTION_KEYS: readonly (keyof CheckAllOptions)[] = ['backends', 'activations', 'orders', 'check', 'runners'];
+
+/** Every option, before any backend starts (a bad `check` option would otherwise fail per backend). */
+function checkAllOptions(options: unknown): void {
+  const fn = 'checkAll';
+  const o = checkOptionsObject(fn, options);
+  checkKnownKeys(fn, o, OPTION_KEYS);
+  const oneOf = (known: readonly string[]) => (v: unknown) => typeof v === 'string' && known.includes(v);
+  checkArrayOption(fn, 'backends', o.backends, `a non-empty array of ${allBackends.join(', ')}`, oneOf(allBackends), { nonEmpty: true, unique: true });
+  checkArrayOption(fn, 'activations', o.activations, `a non-empty array of ${activationNames.join(', ')}`, oneOf(activationNames), {
+    nonEmpty: true,
+    unique: true,
+  });
+  checkOrders(fn, 'orders', o.orders);
+  checkActivationOptions(fn, o.check, 'check.', ['orders']);
+  if (o.runners !== undefined) {
+    const runners = checkOptionsObject(fn, o.runners, 'option runners');
+    checkKnownKeys(fn, runners, allBackends);
+    for (const backend of Object.keys(runners)) {
+      const runner = ownEntry(runners, backend);
+      if (typeof runner !== 'function') throw new Error(`${fn}: option runners.${backend} must be a function, got ${describe(runner)}`);
+    }
+  }
+}
+
 /**
  * Runs every check on every backend asked. `ok` is true when every backend that ran passed
  * every check and at least one ran; backends that could not start do not fail it (they are
  * listed with the reason). Leaves the previously active backend active again.
  */
 export async function checkAll(options: CheckAllOptions = {}): Promise<CheckAllReport> {
+  checkAllOptions(options);
   const backends = options.backends ?? allBackends;
   const names = options.activations ?? activationNames;
   const orders = options.orders ?? [1, 2];
@@ -110,6 +137,7 @@ function table(header: string[], rows: string[][]): string {
  * FAIL), then the backends that did not run and why, the reasons for each FAIL, and a verdict.
  */
 export function formatCheckTable(report: CheckAllReport): string {
+  checkObjectArg('formatCheckTable', 'report', report, 'a report from checkAll', ['backends', 'ok']);
   const rows: string[][] = [];
   for (const b of report.backends) {
     for (const r of b.reports) {
@@ -142,6 +170,7 @@ export function formatCheckTable(report: CheckAllReport): string {
  * for |z| <= split and the rest), per activation and backend: the README's accuracy figures.
  */
 export function formatAccuracyTable(report: CheckAllReport): string {
+  checkObjectArg('formatAccuracyTable', 'report', report, 'a report from checkAll', ['backends', 'ok']);
   const cell = (f: ErrorFigures | undefined) =>
     f == null ? '-' : `${f.maxAbs === 0 ? '0' : f.maxAbs.toExponential(1)} / ${f.maxUlp}`;
   const rows: string[] = [];
