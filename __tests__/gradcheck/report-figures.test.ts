@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import { gradcheck } from '../../src';
+import type { GradcheckFunction } from '../../src';
+import { setBackend } from '../helpers/backends';
+
+/*
+ * The figures of a gradcheck report (where the worst entry is, its absolute and relative error,
+ * the maxima), which mutation testing (docs/mutation.md) showed no test read.
+ */
+
+/** x^2 whose gradient is wrong by +1 at flat element 4 of a [2, 3] input only. */
+const wrongAtOne: GradcheckFunction = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([x]);
+  return {
+    value: tf.square(x),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.add(tf.mul(2, saved[0]), tf.tensor([0, 0, 0, 0, 1, 0], [2, 3]))),
+  };
+}) as unknown as GradcheckFunction;
+
+describe('gradcheck report figures', () => {
+  beforeAll(() => setBackend('cpu'));
+
+  it('names the worst entry by position in a 2-D input, with its errors', async () => {
+    const x = tf.tensor([[0.5, -1, 1.5], [2, 0.25, -0.75]]);
+    const r = await gradcheck(wrongAtOne, [x]);
+    expect(r.ok).toBe(false);
+    const jac = r.methods.find((m) => m.method === 'jacobian');
+    expect(jac).toBeDefined();
+    const w = jac!.worst!;
+    expect(w.position).toEqual([1, 1]);
+    expect(w.index).toBe(4);
+    expect(w.x).toBe(0.25);
+    expect(w.analytic).toBeCloseTo(1.5, 5);
+    expect(w.numeric).toBeCloseTo(0.5, 3);
+    expect(w.absError).toBeCloseTo(1, 3);
+    expect(w.relError).toBeCloseTo(w.absError / 1.5, 6);
+    expect(jac!.maxAbsError).toBe(w.absError);
+    expect(jac!.maxRelError).toBeCloseTo(2 / 3, 3);
+    expect(jac!.failures).toBe(1);
+    expect(r.worst).toEqual(w);
+  });
+
+  it('a right gradient reports small, finite figures and ok', async () => {
+    const x = tf.tensor([[0.5, -1, 1.5], [2, 0.25, -0.75]]);
+    const r = await gradcheck((v) => tf.square(v), [x]);
+    expect(r.ok).toBe(true);
+    for (const m of r.methods) {
+      expect(m.ok).toBe(true);
+      expect(m.comparisons).toBeGreaterThan(0);
+      expect(m.maxAbsError).toBeGreaterThanOrEqual(0);
+      expect(m.maxAbsError).toBeLessThan(1e-3);
+      expect(m.maxRelError).toBeLessThan(1e-3);
+    }
+  });
+});
