@@ -7,7 +7,7 @@ import { chromiumOrSkip, tinyBench } from './suite';
 
 /*
  * The runners behind `bench --backends webgl,webgpu`, `check --backends webgl,webgpu` and
- * `npm start`: each opens Chromium, runs the environment-agnostic code (src/bench, src/gradcheck)
+ * `npm start`: each opens Chromium, runs the environment-agnostic code (benchmarks/src/bench, src/gradcheck)
  * in the page and returns the records the Node backends produce.
  */
 describe('CLI runners for browser backends', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { gradcheck } from '../../src';
-import type { GradcheckFunction } from '../../src';
+import { gradcheck } from 'tfjs-activations/gradcheck';
+import type { GradcheckFunction } from 'tfjs-activations/gradcheck';
 import { setBackend } from '../helpers/backends';
 
 /*
