@@ -44,6 +44,8 @@ results.losses = h.history.loss;
 const check = await gradcheck.checkActivation('relu', { points: 401, orders: [1] });
 results.check = { ok: check.ok, checks: check.checks.length };
 results.kernels = typeof kernels.runForward === 'function' && typeof kernels.runBackward === 'function';
+results.customGrad = Array.from(await customGrad.relu(tf.tensor1d(zs)).data());
+results.validate = (() => { try { validate.checkOptionsObject('f', 3); return 'accepted'; } catch (e) { return e.message; } })();
 results.names = activationNames;
 console.log(JSON.stringify(results));
 `;
@@ -56,6 +58,8 @@ const { relu, sigmoid, leakyRelu, activationNames } = require('tfjs-activations'
 const layers = require('tfjs-activations/layers');
 const gradcheck = require('tfjs-activations/gradcheck');
 const kernels = require('tfjs-activations/kernels');
+const customGrad = require('tfjs-activations/custom-grad');
+const validate = require('tfjs-activations/validate');
 (async () => {
 ${usage()}
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -68,6 +72,8 @@ import { relu, sigmoid, leakyRelu, activationNames } from 'tfjs-activations';
 import * as layers from 'tfjs-activations/layers';
 import * as gradcheck from 'tfjs-activations/gradcheck';
 import * as kernels from 'tfjs-activations/kernels';
+import * as customGrad from 'tfjs-activations/custom-grad';
+import * as validate from 'tfjs-activations/validate';
 ${usage()}
 `;
 
@@ -77,6 +83,8 @@ interface UsageResult {
   losses: number[];
   check: { ok: boolean; checks: number };
   kernels: boolean;
+  customGrad: number[];
+  validate: string;
   names: string[];
 }
 
@@ -94,6 +102,8 @@ function expectUsage(r: UsageResult): void {
   expect(r.check).toEqual({ ok: true, checks: expect.any(Number) });
   expect(r.check.checks).toBeGreaterThan(3);
   expect(r.kernels).toBe(true);
+  expect(r.customGrad).toEqual([0, 0, 0.25, 2]);
+  expect(r.validate).toMatch(/^f: /);
   expect(r.names).toEqual(expect.arrayContaining(['sigmoid', 'tanh', 'relu', 'leakyRelu']));
 }
 
@@ -156,7 +166,15 @@ import { layerActivation, activationLayer } from 'tfjs-activations/layers';
 import { gradcheck, checkActivation } from 'tfjs-activations/gradcheck';
 import type { GradcheckReport } from 'tfjs-activations/gradcheck';
 import { runForward } from 'tfjs-activations/kernels';
+import { defineActivation, expr } from 'tfjs-activations';
+import type { ActivationSpec } from 'tfjs-activations';
+import { customGradOpFor } from 'tfjs-activations/custom-grad';
 
+const spec: Partial<ActivationSpec> = { name: 'mySoftsign' };
+void spec;
+void defineActivation;
+void expr.add;
+void customGradOpFor('relu');
 const name: ActivationName = 'relu';
 const op: ActivationOp = opFor(name);
 const y: tf.Tensor = op(tf.tensor1d([1, -1]));
