@@ -28,11 +28,14 @@ export function loadData(dir = docsDir): DocsData {
   return { bench: read('bench.json'), benchGpu: read('bench-gpu.json'), check: read('check.json') };
 }
 
+/** An ISO time as the docs print it: 2026-12-01 12:05:22 UTC. */
+const utc = (iso: string): string => `${iso.replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+
 /** One line saying where a bench JSON came from: date, machine, versions, bandwidth. */
 function provenance(r: BenchReport): string {
   const m = r.machine;
   const elapsed = Object.entries(r.elapsedS ?? {}).map(([b, s]) => `${b} ${s} s`).join(', ');
-  return `Run ${r.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; streaming bandwidth ${r.bandwidthGBs.toFixed(1)} GB/s; elapsed ${elapsed}.`;
+  return `Run ${utc(r.date)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; streaming bandwidth ${r.bandwidthGBs.toFixed(1)} GB/s; elapsed ${elapsed}.`;
 }
 
 function speedups(r: BenchReport): string {
@@ -63,7 +66,7 @@ export const generators: Record<string, (d: DocsData) => string> = {
   'gpu-provenance': (d) => provenance(d.benchGpu),
   'gpu-speedups': (d) => speedups(d.benchGpu),
   targets: (d) => targetsTable([...d.bench.results, ...d.benchGpu.results]),
-  'check-provenance': (d) => `Run ${d.check.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, orders ${d.check.orders.join(' and ')}, verdict ${d.check.ok ? 'PASS' : 'FAIL'}: ${d.check.backends.map((b) => `${b.backend} ${b.ran ? 'ran' : `not run (${b.reason})`}`).join('; ')}.`,
+  'check-provenance': (d) => `Run ${utc(d.check.date)}, orders ${d.check.orders.join(' and ')}, verdict ${d.check.ok ? 'PASS' : 'FAIL'}: ${d.check.backends.map((b) => `${b.backend} ${b.ran ? 'ran' : `not run (${b.reason})`}`).join('; ')}.`,
   accuracy: (d) => formatAccuracyTable(d.check),
 };
 

@@ -44,14 +44,8 @@ type Api = PageApi;
 
 /** The test page: the tools' page plus the test-only checks (./test-page.ts). */
 export function openTestPage(): Promise<BrowserPage> {
-  addTestPage();
-  return openPage('test.html');
-}
-let testPageAdded = false;
-function addTestPage(): void {
-  if (testPageAdded) return;
   addPageEntry('test', path.join(__dirname, 'test-page.ts'));
-  testPageAdded = true;
+  return openPage('test.html');
 }
 
 /** One page (one Chromium) for the whole file; every check of every activation is a jest test. */

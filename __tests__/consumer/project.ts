@@ -51,9 +51,9 @@ export interface Project {
 }
 
 /** A fresh npm project in a temporary folder (removed when the process exits) with `deps` installed. */
-export function makeProject(name: string, deps: string[], options: { npmFlags?: string[] } = {}): Project {
+export function makeProject(name: string, deps: string[]): Project {
   const project = emptyProject(name);
-  project.run('npm', ['install', ...installFlags, ...(options.npmFlags ?? []), ...deps], { timeoutMs: 600000 });
+  project.run('npm', ['install', ...installFlags, ...deps], { timeoutMs: 600000 });
   return project;
 }
 
@@ -61,10 +61,9 @@ export function makeProject(name: string, deps: string[], options: { npmFlags?: 
 export const installFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
 
 /** A fresh npm project with nothing installed. */
-export function emptyProject(name: string, options: { type?: 'module' | 'commonjs' } = {}): Project {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `tfa-consumer-${name}-`));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true, ...(options.type != null ? { type: options.type } : {}) }, null, 2));
+export function emptyProject(name: string): Project {
+  const dir = tempDir(`consumer-${name}`);
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true }, null, 2));
   const project: Project = {
     dir,
     run(cmd, args, runOptions = {}) {

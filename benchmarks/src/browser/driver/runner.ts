@@ -86,9 +86,11 @@ export function pageImports(...files: string[]): void {
 
 /**
  * Adds a page script bundled beside the tools' own, served as `<name>.html` (the browser tests
- * add their checks this way). Must come before the first bundle of the process.
+ * add their checks this way). Adding the same entry again does nothing; a new one must come
+ * before the first bundle of the process.
  */
 export function addPageEntry(name: string, file: string): void {
+  if (extraEntries[name] === file) return;
   if (bundled != null) throw new Error(`addPageEntry('${name}'): the pages of this process are bundled already`);
   extraEntries[name] = file;
 }
