@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
- * Build step for the wasm kernels: for every activation definition with a `wasm` field, make
- * the WAT text (src/kernels/wasm/source.ts), compile it with the wabt npm package, and write
+ * Build step for the wasm kernels: for every activation definition with a `wasm` field (and the
+ * row kernels of src/softmax), make the WAT text (src/kernels/wasm/source.ts), compile it with the wabt npm package, and write
  * src/kernels/wasm/binaries.generated.ts: the binaries as base64 strings, a plain TypeScript
  * module that tsc, jest and browser bundlers all take without loaders or file reads.
  * The .wat texts go to build/wasm/ for reading. Both outputs are gitignored.
@@ -20,6 +20,7 @@ function loadSources() {
   const entry = [
     `export { activations } from './src/activations';`,
     `export { wasmModuleText } from './src/kernels/wasm/source';`,
+    `export { rowModuleText, ROW_MODULE } from './src/softmax/wat';`,
   ].join('\n');
   const result = esbuild.buildSync({
     stdin: { contents: entry, resolveDir: root, loader: 'ts' },
@@ -53,13 +54,16 @@ function sharedVariant(bytes) {
 }
 
 async function main() {
-  const { activations, wasmModuleText } = loadSources();
+  const { activations, wasmModuleText, rowModuleText, ROW_MODULE } = loadSources();
   const wabt = await require('wabt')();
   fs.mkdirSync(watDir, { recursive: true });
   const entries = [];
-  for (const [name, def] of Object.entries(activations)) {
-    if (def.wasm == null) continue;
-    const text = wasmModuleText(def.wasm);
+  // Every activation's elementwise module, then the row kernels' (softmax, src/softmax/wat.ts).
+  const sources = Object.entries(activations)
+    .filter(([, def]) => def.wasm != null)
+    .map(([name, def]) => [name, wasmModuleText(def.wasm)]);
+  sources.push([ROW_MODULE, rowModuleText()]);
+  for (const [name, text] of sources) {
     fs.writeFileSync(path.join(watDir, `${name}.wat`), text);
     let module;
     try {

@@ -8,6 +8,8 @@ export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';
 export { activations, activationNames, builtinActivationNames, isActivationName } from './activations';
 export type { ActivationDefinition, ActivationName, ActivationSpec, BuiltinActivationName, SavedTensor, ScalarReference, Tolerance, WatForward } from './activations';
+export { softmax, logSoftmax, softmaxCrossEntropy, softmaxJacobian, SOFTMAX_JACOBIAN_MAX_ELEMENTS } from './softmax';
+export type { SoftmaxJacobianOptions } from './softmax';
 export { defineActivation } from './defineActivation';
 export type { DefinedActivation } from './defineActivation';
 // The expression language definitions are written in.

@@ -62,12 +62,12 @@ interface Route {
 }
 
 /** A registered kernel: its name and function. */
-interface KernelRef {
+export interface KernelRef {
   name: string;
   func: KernelFunc;
 }
 
-function kernelRef(name: string, backendName: string): KernelRef | null {
+export function kernelRef(name: string, backendName: string): KernelRef | null {
   const config = tf.getKernel(name, backendName);
   return config != null ? { name, func: config.kernelFunc } : null;
 }
@@ -116,7 +116,7 @@ export function gradientDepth(): number {
  * 1e2 elements on wasm. Kernel functions, ours and tf's modular ones, call other kernels
  * through the backend, never tf ops, so nothing inside needs the engine's kernel depth.
  */
-function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs: NamedAttrMap): Tensor {
+export function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs: NamedAttrMap): Tensor {
   const state = engine.state;
   if ((state.gradientDepth > 0 && state.kernelDepth === 0) || state.profiling || env.getBool('DEBUG')) {
     return engine.runKernel(kernel.name, inputs, kernelAttrs) as Tensor;

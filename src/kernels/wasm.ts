@@ -12,7 +12,7 @@ import type { ActivationAttrs, BackendKernels } from './types';
  */
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmBackend {
+export interface WasmBackend {
   wasm: {
     asm?: { memory?: WebAssembly.Memory };
     wasmMemory?: WebAssembly.Memory;
@@ -24,7 +24,7 @@ interface WasmBackend {
 }
 
 /** tf's heap as a WebAssembly.Memory (emscripten exports it as asm.memory). */
-function heapMemory(backend: WasmBackend): WebAssembly.Memory {
+export function heapMemory(backend: WasmBackend): WebAssembly.Memory {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
     throw new Error('tfjs-activations: the wasm backend does not expose its WebAssembly.Memory (tfjs-backend-wasm version?)');
@@ -47,7 +47,7 @@ function exportsFor(name: string): (backend: WasmBackend) => KernelExports {
   };
 }
 
-function offsetOf(backend: WasmBackend, t: TensorInfo): number {
+export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
   const data = backend.dataIdMap.get(t.dataId);
   if (data == null) throw new Error('tfjs-activations: wasm kernel got a tensor unknown to the wasm backend');
   return data.memoryOffset;
@@ -67,7 +67,7 @@ function toFloat32(backend: WasmBackend, t: TensorInfo): TensorInfo {
 }
 
 /** Runs `body` with every input as float32, disposing any converted copies afterwards. */
-function withFloat32Inputs<T>(backend: WasmBackend, inputs: TensorInfo[], body: (inputs: TensorInfo[]) => T): T {
+export function withFloat32Inputs<T>(backend: WasmBackend, inputs: TensorInfo[], body: (inputs: TensorInfo[]) => T): T {
   const converted = inputs.map((t) => (t.dtype === 'float32' ? t : toFloat32(backend, t)));
   try {
     return body(converted);

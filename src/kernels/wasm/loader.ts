@@ -65,9 +65,14 @@ function compileSync(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null 
  * sees the heap after growth (memory.grow replaces memory.buffer, not the Memory); a new wasm
  * backend (after removeBackend/registerBackend) has a new Memory and gets new instances.
  */
-const instances = new WeakMap<WebAssembly.Memory, Map<string, KernelExports>>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
 
 export function kernelInstance(name: string, memory: WebAssembly.Memory): KernelExports | null {
+  return moduleInstance<KernelExports>(name, memory);
+}
+
+/** The instance of any built module by its key (an activation's name, or src/softmax's ROW_MODULE). */
+export function moduleInstance<T>(name: string, memory: WebAssembly.Memory): T | null {
   let byName = instances.get(memory);
   if (byName == null) {
     byName = new Map();
@@ -79,8 +84,8 @@ export function kernelInstance(name: string, memory: WebAssembly.Memory): Kernel
     const module = kernelModule(name, shared);
     if (module == null) return null;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    exports = instance.exports as unknown as KernelExports;
+    exports = instance.exports;
     byName.set(name, exports);
   }
-  return exports;
+  return exports as T;
 }

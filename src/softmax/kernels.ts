@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import type { BackendValues, DataId, DataType, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { moduleInstance } from '../kernels/wasm/loader';
+import { heapMemory, offsetOf, withFloat32Inputs } from '../kernels/wasm';
+import type { WasmBackend } from '../kernels/wasm';
+import { ROW_MODULE } from './wat';
+import type { RowKernelExports } from './wat';
+
+/*
+ * The row kernels: one registered kernel per (op, pass, backend), each one reduction and one pass
+ * per row over the last axis (the ops move another axis there). Contracts:
+ *   <op>_forward   inputs {x} float32 [..., n]          -> float32, same shape
+ *   <op>_backward  inputs {dy, s} (s the saved output)   -> dx, float32
+ *   crossEntropy_backward inputs {ls, labels, dy} (ls = logSoftmax(logits), dy a scalar),
+ *                  attrs {rows}                          -> (e^ls - labels) dy / rows
+ * cpu computes in float64 and rounds once (Math.exp, Math.log1p); wasm runs the SIMD module of
+ * ./wat.ts in place on tf's heap. Backends without these (webgl, webgpu, tensorflow, others) run
+ * the composite of ./math.ts.
+ */
+
+export type RowOp = 'softmax' | 'logSoftmax';
+export type RowKernel = `${RowOp}_forward` | `${RowOp}_backward` | 'crossEntropy_backward';
+export const rowKernels: readonly RowKernel[] = ['softmax_forward', 'softmax_backward', 'logSoftmax_forward', 'logSoftmax_backward', 'crossEntropy_backward'];
+
+export function rowKernelName(kernel: RowKernel): string {
+  return `TfjsActivations_${kernel}`;
+}
+
+/** The part of MathBackendCPU used here (as ../kernels/cpu.ts). */
+interface CpuBackend {
+  data: { get(dataId: DataId): { values?: BackendValues } };
+  makeTensorInfo(shape: number[], dtype: DataType, values: BackendValues): TensorInfo;
+}
+
+type Values = ArrayLike<number>;
+
+function valuesOf(backend: CpuBackend, t: TensorInfo): Values {
+  const values = backend.data.get(t.dataId).values;
+  if (values == null || typeof (values as Values).length !== 'number') {
+    throw new Error(`tfjs-activations: cpu row kernel got a tensor without numeric values (${t.dtype})`);
+  }
+  return values as Values;
+}
+
+/** Row length and count of a [..., n] shape (rows = 0 for an empty tensor). */
+function rowsOf(shape: readonly number[]): { n: number; rows: number } {
+  const n = shape[shape.length - 1];
+  const size = util.sizeFromShape(shape as number[]);
+  return { n, rows: n === 0 ? 0 : size / n };
+}
+
+/** A float64 scratch row for the cpu loops, grown as needed. */
+let row64 = new Float64Array(1024);
+function scratchRow(n: number): Float64Array {
+  if (row64.length < n) row64 = new Float64Array(n);
+  return row64;
+}
+
+/** max over x[b, b + n), NaN if any element is NaN. */
+function rowMax(x: Values, b: number, n: number): number {
+  let m = -Infinity;
+  for (let j = b; j < b + n; j++) {
+    const v = x[j];
+    if (v > m) m = v;
+    else if (v !== v) return NaN;
+  }
+  return m;
+}
+
+/** cpu: out = f(row) for each row, in float64, rounded once to float32. */
+const cpuLoops = {
+  softmax(x: Values, out: Float32Array, rows: number, n: number): void {
+    const e = scratchRow(n);
+    for (let r = 0, b = 0; r < rows; r++, b += n) {
+      const m = rowMax(x, b, n);
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += e[j] = Math.exp(x[b + j] - m);
+      for (let j = 0; j < n; j++) out[b + j] = e[j] / sum;
+    }
+  },
+  logSoftmax(x: Values, out: Float32Array, rows: number, n: number): void {
+    for (let r = 0, b = 0; r < rows; r++, b += n) {
+      const m = rowMax(x, b, n);
+      // The elements equal to the max contribute exact 1s: counting them apart keeps
+      // log(sum) = log1p((ones - 1) + rest) accurate when rest is tiny.
+      let ones = 0;
+      let rest = 0;
+      for (let j = b; j < b + n; j++) {
+        const d = x[j] - m;
+        if (d === 0) ones++;
+        else rest += Math.exp(d);
+      }
+      const lse = m + Math.log1p(ones - 1 + rest);
+      for (let j = b; j < b + n; j++) out[j] = x[j] - lse;
+    }
+  },
+  softmaxBackward(dy: Values, s: Values, out: Float32Array, rows: number, n: number): void {
+    for (let r = 0, b = 0; r < rows; r++, b += n) {
+      let dot = 0;
+      for (let j = b; j < b + n; j++) dot += dy[j] * s[j];
+      for (let j = b; j < b + n; j++) out[j] = s[j] * (dy[j] - dot);
+    }
+  },
+  logSoftmaxBackward(dy: Values, o: Values, out: Float32Array, rows: number, n: number): void {
+    for (let r = 0, b = 0; r < rows; r++, b += n) {
+      let sum = 0;
+      for (let j = b; j < b + n; j++) sum += dy[j];
+      for (let j = b; j < b + n; j++) out[j] = dy[j] - Math.exp(o[j]) * sum;
+    }
+  },
+};
+
+function cpuKernel(kernel: RowKernel): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const cpu = backend as unknown as CpuBackend;
+    if (kernel === 'crossEntropy_backward') {
+      const ls = inputs.ls as TensorInfo;
+      const size = util.sizeFromShape(ls.shape);
+      const lsv = valuesOf(cpu, ls);
+      const labels = valuesOf(cpu, inputs.labels as TensorInfo);
+      const scale = valuesOf(cpu, inputs.dy as TensorInfo)[0] / (attrs as { rows: number }).rows;
+      const out = new Float32Array(size);
+      for (let i = 0; i < size; i++) out[i] = (Math.exp(lsv[i]) - labels[i]) * scale;
+      return cpu.makeTensorInfo(ls.shape, 'float32', out);
+    }
+    const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
+    const { n, rows } = rowsOf(first.shape);
+    const out = new Float32Array(util.sizeFromShape(first.shape));
+    if (kernel === 'softmax_forward') cpuLoops.softmax(valuesOf(cpu, first), out, rows, n);
+    else if (kernel === 'logSoftmax_forward') cpuLoops.logSoftmax(valuesOf(cpu, first), out, rows, n);
+    else {
+      const dy = valuesOf(cpu, inputs.dy as TensorInfo);
+      const loop = kernel === 'softmax_backward' ? cpuLoops.softmaxBackward : cpuLoops.logSoftmaxBackward;
+      loop(dy, valuesOf(cpu, first), out, rows, n);
+    }
+    return cpu.makeTensorInfo(first.shape, 'float32', out);
+  };
+}
+
+/** The row module's instance for this backend's heap, cached for the last backend seen. */
+let lastWasm: WasmBackend | null = null;
+let lastExports: RowKernelExports | null = null;
+function rowExports(backend: WasmBackend): RowKernelExports {
+  if (backend !== lastWasm || lastExports == null) {
+    const exports = moduleInstance<RowKernelExports>(ROW_MODULE, heapMemory(backend));
+    if (exports == null) throw new Error('tfjs-activations: the row kernels need WebAssembly SIMD');
+    lastWasm = backend;
+    lastExports = exports;
+  }
+  return lastExports;
+}
+
+function wasmKernel(kernel: RowKernel): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const wasm = backend as unknown as WasmBackend;
+    const k = rowExports(wasm);
+    const first = (kernel === 'crossEntropy_backward' ? inputs.ls : kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
+    const out = wasm.makeOutput(first.shape, 'float32');
+    const size = util.sizeFromShape(first.shape);
+    if (size === 0) return out;
+    const o = offsetOf(wasm, out);
+    const { n, rows } = rowsOf(first.shape);
+    if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
+      (kernel === 'softmax_forward' ? k.softmax : k.logSoftmax)(offsetOf(wasm, first), o, rows, n);
+    } else if (kernel === 'crossEntropy_backward') {
+      const dy = inputs.dy as TensorInfo;
+      withFloat32Inputs(wasm, [first, inputs.labels as TensorInfo, dy], ([ls, labels, dyf]) => {
+        const heap = wasm.wasm.HEAPU8.buffer;
+        const scale = new Float32Array(heap, offsetOf(wasm, dyf), 1)[0] / (attrs as NamedAttrMap as { rows: number }).rows;
+        k.crossEntropyBackward(offsetOf(wasm, ls), offsetOf(wasm, labels), o, size, scale);
+      });
+    } else {
+      const f = kernel === 'softmax_backward' ? k.softmaxBackward : k.logSoftmaxBackward;
+      withFloat32Inputs(wasm, [inputs.dy as TensorInfo, first], ([dy, s]) => f(offsetOf(wasm, dy), offsetOf(wasm, s), o, rows, n));
+    }
+    return out;
+  };
+}
+
+const backends: Record<string, (kernel: RowKernel) => KernelFunc> = { cpu: cpuKernel, wasm: wasmKernel };
+
+/** Registers every row kernel for cpu and wasm (idempotent; another copy of us may have done it). */
+export function registerRowKernels(): void {
+  for (const [backendName, make] of Object.entries(backends)) {
+    for (const kernel of rowKernels) {
+      const kernelName = rowKernelName(kernel);
+      if (tf.getKernel(kernelName, backendName) == null) tf.registerKernel({ kernelName, backendName, kernelFunc: make(kernel) });
+    }
+  }
+}

@@ -1,0 +1,283 @@
+import { expF32, LocalPool, logF32, splat } from '../expr/wat-lib';
+
+/*
+ * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
+ * contiguous float32 elements (the last axis), by byte address into an imported memory (tf's
+ * wasm heap, or the cpu backend's scratch heap). exp and log come from the WAT library.
+ *
+ * Exports (pointers are byte offsets, rows the row count, n the row length):
+ *   softmax(x, out, rows, n)                       out = e^(x - max) / sum
+ *   logSoftmax(x, out, rows, n)                    out = x - max - log(sum)
+ *   softmaxBackward(dy, s, out, rows, n)           out = s (dy - sum(dy s))
+ *   logSoftmaxBackward(dy, o, out, rows, n)        out = dy - e^o sum(dy)
+ *   crossEntropyBackward(ls, labels, out, count, scale)   out = (e^ls - labels) scale
+ *
+ * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (TwoSum) and
+ * e^(hi + lo) taken as e^hi (1 + lo), since x - max rounded once costs up to |x - max| 2^-24 of
+ * relative error in the exponential (30+ ulp near results of 1e-30). Sums are Kahan-compensated
+ * per lane and the lanes added in float64, so rows of 1e5 elements stay within an ulp or two.
+ * logSoftmax keeps the sum's exact 1s apart: log(sum) = log1p((ones - 1) + rest), so a row whose
+ * sum is 1 + 1e-12 gets log(sum) = 1e-12 to float32 precision, not 0.
+ * The tail of a row (n mod 4 elements) runs the same vector body on one lane, the other lanes
+ * holding a neutral value (-inf for the exponentials, 0 for the products).
+ */
+
+const get = (l: string): string => `(local.get ${l})`;
+const NEG_INF = splat(-Infinity);
+const ZERO = splat(0);
+const INF = splat(Infinity);
+
+/** A v128 holding the f32 at pointer p in lane 0 and `fill` in the others. */
+const lane0 = (p: string, fill: string): string => `(f32x4.replace_lane 0 ${fill} (f32.load ${get(p)}))`;
+
+/** Kahan step: sum += v with compensation c (all v128 locals). */
+function kahan(sum: string, c: string, v: string, pool: LocalPool): string {
+  const y = pool.local('ky');
+  const t = pool.local('kt');
+  return `
+    (local.set ${y} (f32x4.sub ${v} ${get(c)}))
+    (local.set ${t} (f32x4.add ${get(sum)} ${get(y)}))
+    (local.set ${c} (f32x4.sub (f32x4.sub ${get(t)} ${get(sum)}) ${get(y)}))
+    (local.set ${sum} ${get(t)})`;
+}
+
+/** The four lanes of sum - c (Kahan), added in float64. */
+function laneTotal(sum: string, c: string): string {
+  const lane = (i: number) => `(f64.sub (f64.promote_f32 (f32x4.extract_lane ${i} ${get(sum)})) (f64.promote_f32 (f32x4.extract_lane ${i} ${get(c)})))`;
+  return `(f64.add (f64.add ${lane(0)} ${lane(1)}) (f64.add ${lane(2)} ${lane(3)}))`;
+}
+
+/** The code for a + b's TwoSum: sets hi and lo (lo zeroed where hi is not finite: inf - inf). */
+function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool): string {
+  const bb = pool.local('bb');
+  return `
+    (local.set ${hi} (f32x4.add ${a} ${b}))
+    (local.set ${bb} (f32x4.sub ${get(hi)} ${a}))
+    (local.set ${lo} (f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)})))
+    (local.set ${lo} (v128.and ${get(lo)} (f32x4.lt (f32x4.abs ${get(hi)}) ${INF})))`;
+}
+
+interface Func {
+  text: string;
+}
+
+/** A function with its v128 locals declared from the pool after the body is written. */
+function func(header: string, scalarLocals: string, body: (pool: LocalPool) => string): Func {
+  const pool = new LocalPool();
+  const code = body(pool);
+  const locals = pool.names.map((n) => `(local ${n} v128)`).join(' ');
+  return { text: `\n  (func ${header} ${scalarLocals} ${locals}${code})` };
+}
+
+/** A loop over the vector part [p, vend) and then the tail [vend, end) of a row, advancing `pointers`. */
+function rowLoops(pointers: string[], vectorBody: string, tailBody: string): string {
+  const advance = (bytes: number) => pointers.map((p) => `(local.set ${p} (i32.add ${get(p)} (i32.const ${bytes})))`).join(' ');
+  const lead = pointers[0];
+  return `
+    (block $vdone (loop $vnext
+      (br_if $vdone (i32.ge_u ${get(lead)} (local.get $vend)))${vectorBody}
+      ${advance(16)}
+      (br $vnext)))
+    (block $tdone (loop $tnext
+      (br_if $tdone (i32.ge_u ${get(lead)} (local.get $end)))${tailBody}
+      ${advance(4)}
+      (br $tnext)))`;
+}
+
+/** Sets $vend and $end for the row starting at pointer p. */
+const rowBounds = (p: string): string => `
+    (local.set $end (i32.add ${get(p)} (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vend (i32.add ${get(p)} (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))`;
+
+const ROW_LOCALS = '(local $end i32) (local $vend i32)';
+
+/** $rowMax(p, n): the row's maximum; NaN if any element is NaN (f32x4.max and f32.max propagate it). */
+const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', `${ROW_LOCALS} (local $s f32)`, (pool) => {
+  const m = pool.local('m');
+  return `
+    ${rowBounds('$p')}
+    (local.set ${m} ${NEG_INF})${rowLoops(['$p'], `
+      (local.set ${m} (f32x4.max ${get(m)} (v128.load (local.get $p))))`, `
+      (local.set ${m} (f32x4.max ${get(m)} ${lane0('$p', NEG_INF)}))`)}
+    (f32.max (f32.max (f32x4.extract_lane 0 ${get(m)}) (f32x4.extract_lane 1 ${get(m)}))
+      (f32.max (f32x4.extract_lane 2 ${get(m)}) (f32x4.extract_lane 3 ${get(m)})))`;
+});
+
+/**
+ * $expRow(x, out, n, max, store): e = e^(x - max) per element (stored to out when store is 1),
+ * returns the row's (ones - 1) + rest as float64, where ones counts the elements with x = max
+ * (e exactly 1) and rest sums the others.
+ */
+const expRow = func(
+  '$expRow (param $x i32) (param $out i32) (param $n i32) (param $max f32) (param $store i32) (result f64)',
+  ROW_LOCALS,
+  (pool) => {
+    const [negMax, v, hi, lo, e, one, ones, sum, c] = ['negMax', 'v', 'hi', 'lo', 'e', 'one', 'ones', 'sum', 'c'].map((h) => pool.local(h));
+    const body = (load: string, store: string): string => `
+      (local.set ${v} ${load})${twoSum(get(v), get(negMax), hi, lo, pool)}
+      (local.set ${e} ${expF32(hi, pool)})
+      (local.set ${e} (f32x4.add ${get(e)} (f32x4.mul ${get(e)} ${get(lo)})))
+      (if (local.get $store) (then ${store}))
+      (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
+      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${kahan(sum, c, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`;
+    const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
+    return `
+    ${rowBounds('$x')}
+    (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
+    (local.set ${sum} ${ZERO}) (local.set ${c} ${ZERO}) (local.set ${ones} ${ZERO})${rowLoops(
+      ['$x', '$out'],
+      body('(v128.load (local.get $x))', `(v128.store (local.get $out) ${get(e)})`),
+      body(lane0('$x', NEG_INF), `(f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))`),
+    )}
+    (f64.add (f64.sub ${countOnes} (f64.const 1)) ${laneTotal(sum, c)})`;
+  },
+);
+
+const softmax = func(
+  '(export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $n i32)',
+  `${ROW_LOCALS} (local $bytes i32) (local $p i32) (local $total f32)`,
+  (pool) => {
+    const inv = pool.local('total');
+    return `
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $row
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set $total (f32.demote_f64 (f64.add (f64.const 1)
+        (call $expRow (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n)) (i32.const 1)))))
+      (local.set ${inv} (f32x4.splat (local.get $total)))
+      (local.set $p (local.get $out))
+      ${rowBounds('$p')}${rowLoops(['$p'], `
+      (v128.store (local.get $p) (f32x4.div (v128.load (local.get $p)) ${get(inv)}))`, `
+      (f32.store (local.get $p) (f32.div (f32.load (local.get $p)) (local.get $total)))`)}
+      (local.set $x (i32.add (local.get $x) (local.get $bytes)))
+      (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row)))`;
+  },
+);
+
+/**
+ * log1p(u) in f32 lanes from log: log(w) u / (w - 1), w = 1 + u (Goldberg's correction: exact to
+ * a few ulp for any u > -1), and u itself where w rounds to 1.
+ */
+function log1pF32(u: string, pool: LocalPool): string {
+  const w = pool.local('w');
+  return `(block (result v128)
+      (local.set ${w} (f32x4.add ${splat(1)} ${get(u)}))
+      (v128.bitselect ${get(u)}
+        (f32x4.div (f32x4.mul (block (result v128) ${logF32(w, pool)}) ${get(u)}) (f32x4.sub ${get(w)} ${splat(1)}))
+        (f32x4.eq ${get(w)} ${splat(1)})))`;
+}
+
+const logSoftmax = func(
+  '(export "logSoftmax") (param $x i32) (param $out i32) (param $rows i32) (param $n i32)',
+  `${ROW_LOCALS} (local $bytes i32) (local $m f32)`,
+  (pool) => {
+    const [u, lse, negMax, v, h1, l1, h2, l2] = ['u', 'lse', 'negMax', 'v', 'h1', 'l1', 'h2', 'l2'].map((h) => pool.local(h));
+    const body = (load: string, store: (value: string) => string): string => `
+      (local.set ${v} ${load})${twoSum(get(v), get(negMax), h1, l1, pool)}${twoSum(get(h1), `(f32x4.neg ${get(lse)})`, h2, l2, pool)}
+      ${store(`(f32x4.add ${get(h2)} (f32x4.add ${get(l1)} ${get(l2)}))`)}`;
+    return `
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $row
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set $m (call $rowMax (local.get $x) (local.get $n)))
+      (local.set ${u} (f32x4.splat (f32.demote_f64 (call $expRow (local.get $x) (local.get $out) (local.get $n) (local.get $m) (i32.const 0)))))
+      (local.set ${lse} ${log1pF32(u, pool)})
+      (local.set ${negMax} (f32x4.splat (f32.neg (local.get $m))))
+      ${rowBounds('$x')}${rowLoops(
+        ['$x', '$out'],
+        body('(v128.load (local.get $x))', (value) => `(v128.store (local.get $out) ${value})`),
+        body('(f32x4.splat (f32.load (local.get $x)))', (value) => `(f32.store (local.get $out) (f32x4.extract_lane 0 ${value}))`),
+      )}
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row)))`;
+  },
+);
+
+/** $rowDot(a, b, n): sum of a * b over a row (b = 0 means: sum of a), Kahan per lane. */
+const rowDot = func('$rowDot (param $a i32) (param $b i32) (param $n i32) (param $withB i32) (result f64)', ROW_LOCALS, (pool) => {
+  const [sum, c] = ['sum', 'c'].map((h) => pool.local(h));
+  const term = (a: string, b: string) => `(if (result v128) (local.get $withB) (then (f32x4.mul ${a} ${b})) (else ${a}))`;
+  return `
+    ${rowBounds('$a')}
+    (local.set ${sum} ${ZERO}) (local.set ${c} ${ZERO})${rowLoops(
+      ['$a', '$b'],
+      kahan(sum, c, term('(v128.load (local.get $a))', '(v128.load (local.get $b))'), pool),
+      kahan(sum, c, term(lane0('$a', ZERO), lane0('$b', ZERO)), pool),
+    )}
+    ${laneTotal(sum, c)}`;
+});
+
+/** A backward kernel: per row r = rowDot(dy, s or nothing), then out = pass(dy, s, r). */
+function backward(name: string, withS: boolean, pass: (dy: string, s: string, r: string, pool: LocalPool) => string): Func {
+  return func(
+    `(export "${name}") (param $dy i32) (param $s i32) (param $out i32) (param $rows i32) (param $n i32)`,
+    `${ROW_LOCALS} (local $bytes i32)`,
+    (pool) => {
+      const r = pool.local('r');
+      return `
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $row
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set ${r} (f32x4.splat (f32.demote_f64 (call $rowDot (local.get $dy) (local.get $s) (local.get $n) (i32.const ${withS ? 1 : 0})))))
+      ${rowBounds('$dy')}${rowLoops(
+        ['$dy', '$s', '$out'],
+        `
+      (v128.store (local.get $out) ${pass('(v128.load (local.get $dy))', '(v128.load (local.get $s))', r, pool)})`,
+        `
+      (f32.store (local.get $out) (f32x4.extract_lane 0 ${pass('(f32x4.splat (f32.load (local.get $dy)))', '(f32x4.splat (f32.load (local.get $s)))', r, pool)}))`,
+      )}
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $row)))`;
+    },
+  );
+}
+
+const softmaxBackward = backward('softmaxBackward', true, (dy, s, r) => `(f32x4.mul ${s} (f32x4.sub ${dy} ${get(r)}))`);
+
+const logSoftmaxBackward = backward('logSoftmaxBackward', false, (dy, o, r, pool) => {
+  const t = pool.local('o');
+  return `(f32x4.sub ${dy} (f32x4.mul (block (result v128) (local.set ${t} ${o}) ${expF32(t, pool)}) ${get(r)}))`;
+});
+
+/** Elementwise: out = (e^ls - labels) scale over count elements. */
+const crossEntropyBackward = func(
+  '(export "crossEntropyBackward") (param $ls i32) (param $labels i32) (param $out i32) (param $n i32) (param $scale f32)',
+  ROW_LOCALS,
+  (pool) => {
+    const [k, o] = ['k', 'o'].map((h) => pool.local(h));
+    const value = (ls: string, labels: string) =>
+      `(f32x4.mul (f32x4.sub (block (result v128) (local.set ${o} ${ls}) ${expF32(o, pool)}) ${labels}) ${get(k)})`;
+    return `
+    (local.set ${k} (f32x4.splat (local.get $scale)))
+    ${rowBounds('$ls')}${rowLoops(
+      ['$ls', '$labels', '$out'],
+      `
+      (v128.store (local.get $out) ${value('(v128.load (local.get $ls))', '(v128.load (local.get $labels))')})`,
+      `
+      (f32.store (local.get $out) (f32x4.extract_lane 0 ${value('(f32x4.splat (f32.load (local.get $ls)))', '(f32x4.splat (f32.load (local.get $labels)))')}))`,
+    )}`;
+  },
+);
+
+/** The module's text (imports a memory declared with a maximum, as ../kernels/wasm/source.ts explains). */
+export function rowModuleText(): string {
+  const funcs = [rowMax, expRow, softmax, logSoftmax, rowDot, softmaxBackward, logSoftmaxBackward, crossEntropyBackward];
+  return `(module
+  (import "env" "memory" (memory 0 65536))${funcs.map((f) => f.text).join('\n')}
+)
+`;
+}
+
+/** The module's exports (pointers are byte offsets). */
+export interface RowKernelExports {
+  softmax(x: number, out: number, rows: number, n: number): void;
+  logSoftmax(x: number, out: number, rows: number, n: number): void;
+  softmaxBackward(dy: number, s: number, out: number, rows: number, n: number): void;
+  logSoftmaxBackward(dy: number, o: number, out: number, rows: number, n: number): void;
+  crossEntropyBackward(ls: number, labels: number, out: number, count: number, scale: number): void;
+}
+
+/** The key the module's binary is stored under (scripts/build-wasm.js): no activation name (lower camel case) can be it. */
+export const ROW_MODULE = 'row-kernels';
