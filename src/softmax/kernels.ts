@@ -91,8 +91,9 @@ const cpuLoops = {
         if (d === 0) ones++;
         else rest += Math.exp(d);
       }
-      const lse = m + Math.log1p(ones - 1 + rest);
-      for (let j = b; j < b + n; j++) out[j] = x[j] - lse;
+      // (x - m) is exact in float64 for float32 x; subtracting L after it rounds once.
+      const lse = Math.log1p(ones - 1 + rest);
+      for (let j = b; j < b + n; j++) out[j] = x[j] - m - lse;
     }
   },
   softmaxBackward(dy: Values, s: Values, out: Float32Array, rows: number, n: number): void {

@@ -44,7 +44,12 @@ export function crossEntropyLabelsGrad(ls: Tensor, dy: Tensor, rows: number): Te
   return tf.tidy(() => tf.mul(ls, tf.div(tf.neg(dy), rows)));
 }
 
-/** The mean over rows of -sum(labels ls), ls = logSoftmax(logits). */
+/**
+ * The mean over rows of -sum(labels ls), ls = logSoftmax(logits): summed per row first, then over
+ * rows, as tf.losses.softmaxCrossEntropy does (the same float32 roundings on backends whose sum
+ * accumulates in float32, wasm's). No rows: NaN, a mean over nothing.
+ */
 export function crossEntropyFromLogSoftmax(labels: Tensor, ls: Tensor, rows: number): Tensor {
-  return tf.tidy(() => tf.div(tf.neg(tf.sum(tf.mul(labels, ls))), rows));
+  if (rows === 0) return tf.scalar(NaN);
+  return tf.tidy(() => tf.div(tf.sum(tf.neg(tf.sum(tf.mul(ls, labels), -1))), rows));
 }
