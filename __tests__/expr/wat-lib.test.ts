@@ -4,7 +4,7 @@ import { renderJs } from '../../src/expr/js';
 import { renderWat } from '../../src/expr/wat';
 import { assembleWat } from '../../src/kernels/wasm/assemble';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
-import { LocalPool, expF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
+import { LocalPool, expF32, expNonPositiveF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
 import { ulpDistance } from '../helpers/float32';
 import { erf as erf64 } from './erf64';
 
@@ -83,6 +83,18 @@ describe.each(cases)('$name', ({ name, routine, exact, domain, bound }) => {
     const want = [NaN, exact(Infinity), exact(-Infinity), exact(0), exact(-0)];
     want.forEach((w, i) => expect(Object.is(got[i], Math.fround(w)) || (Number.isNaN(w) && Number.isNaN(got[i]))).toBe(true));
   });
+});
+
+it('expNonPositiveF32 (softmax\'s exp) is within 1 ulp over [-87.33, 0], 0 below (flushed) and at -inf, NaN for NaN', async () => {
+  const run = await compile(expNonPositiveF32);
+  const x = sweep(-87.33, 0, 2000003);
+  const worst = maxUlp(run(x), x, Math.exp);
+  console.log(`expNonPositiveF32: max ${worst.ulp} ulp vs float64 over [-87.33, 0] (at ${worst.at})`);
+  expect(worst.ulp).toBeLessThanOrEqual(1);
+  const got = Array.from(run(Float32Array.from([-87.34, -100, -1e30, -Infinity, NaN, 0, -0])));
+  expect(got.slice(0, 4)).toEqual([0, 0, 0, 0]);
+  expect(Number.isNaN(got[4])).toBe(true);
+  expect(got.slice(5)).toEqual([1, 1]);
 });
 
 it('logF32 is within 1 ulp over every binade, subnormal inputs and the largest included', async () => {

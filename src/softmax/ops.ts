@@ -192,9 +192,7 @@ for (const saved of ['output', 'both'] as const) {
       return {
         logits: () => {
           if (higher()) return crossEntropyLogitsGrad(applyLast('softmax', tensors[1]), labels, dyLoss, rows);
-          const k = ref('crossEntropy_backward');
-          if (k != null) return runDirect(k, { ls, labels, dy: dyLoss }, { rows });
-          return tf.tidy(() => crossEntropyLogitsGrad(tf.exp(ls), labels, dyLoss, rows));
+          return runCrossEntropyBackward(ls, labels, dyLoss);
         },
         labels: () => crossEntropyLabelsGrad(higher() ? applyLast('logSoftmax', tensors[1]) : ls, dyLoss, rows),
       };
@@ -256,3 +254,24 @@ export function softmaxJacobian(s: TensorInput, axis = -1, options: SoftmaxJacob
 }
 
 
+
+// --- For the benchmark harness (the ./kernels subpath): what our gradients run at first order ----
+
+/** softmax or logSoftmax over the last axis without a tape: our forward kernel, or the composite. */
+export function runRowForward(op: RowOp, x: Tensor): Tensor {
+  return forwardLast(op, x);
+}
+
+/** What softmax's or logSoftmax's registered gradient runs at first order: the fused backward from the output. */
+export function runRowBackward(op: RowOp, dy: Tensor, out: Tensor): Tensor {
+  return backwardLast(op, dy, out);
+}
+
+/** What softmaxCrossEntropy's registered gradient runs for the logits at first order, from ls = logSoftmax(logits). */
+export function runCrossEntropyBackward(ls: Tensor, labels: Tensor, dy: Tensor): Tensor {
+  const n = ls.shape[ls.rank - 1];
+  const rows = n === 0 ? 0 : ls.size / n;
+  const k = ref('crossEntropy_backward');
+  if (k != null) return runDirect(k, { ls, labels, dy }, { rows });
+  return tf.tidy(() => crossEntropyLogitsGrad(tf.exp(ls), labels, dy, rows));
+}

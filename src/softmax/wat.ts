@@ -1,4 +1,4 @@
-import { expF32, LocalPool, logF32, splat } from '../expr/wat-lib';
+import { expNonPositiveF32, LocalPool, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -14,8 +14,10 @@ import { expF32, LocalPool, logF32, splat } from '../expr/wat-lib';
  *
  * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (TwoSum) and
  * e^(hi + lo) taken as e^hi (1 + lo), since x - max rounded once costs up to |x - max| 2^-24 of
- * relative error in the exponential (30+ ulp near results of 1e-30). Sums are Kahan-compensated
- * per lane and the lanes added in float64, so rows of 1e5 elements stay within an ulp or two.
+ * relative error in the exponential (30+ ulp near results of 1e-30). Sums accumulate in float64
+ * lanes (f64x2, two accumulators), so rows of 1e5 elements lose nothing measurable. Every exp here
+ * has a non-positive argument (x - max, a log-probability): expNonPositiveF32, which flushes
+ * results below 2^-126 to 0 (as XNNPACK's softmax does).
  * logSoftmax keeps the sum's exact 1s apart: log(sum) = log1p((ones - 1) + rest), so a row whose
  * sum is 1 + 1e-12 gets log(sum) = 1e-12 to float32 precision, not 0.
  * The tail of a row (n mod 4 elements) runs the same vector body on one lane, the other lanes
@@ -25,36 +27,38 @@ import { expF32, LocalPool, logF32, splat } from '../expr/wat-lib';
 const get = (l: string): string => `(local.get ${l})`;
 const NEG_INF = splat(-Infinity);
 const ZERO = splat(0);
-const INF = splat(Infinity);
 
 /** A v128 holding the f32 at pointer p in lane 0 and `fill` in the others. */
 const lane0 = (p: string, fill: string): string => `(f32x4.replace_lane 0 ${fill} (f32.load ${get(p)}))`;
 
-/** Kahan step: sum += v with compensation c (all v128 locals). */
-function kahan(sum: string, c: string, v: string, pool: LocalPool): string {
-  const y = pool.local('ky');
-  const t = pool.local('kt');
+/** sums (two f64x2 locals: lanes 0-1 and 2-3) += the four f32 lanes of v. */
+function accumulate(sums: [string, string], v: string, pool: LocalPool): string {
+  const t = pool.local('acc');
   return `
-    (local.set ${y} (f32x4.sub ${v} ${get(c)}))
-    (local.set ${t} (f32x4.add ${get(sum)} ${get(y)}))
-    (local.set ${c} (f32x4.sub (f32x4.sub ${get(t)} ${get(sum)}) ${get(y)}))
-    (local.set ${sum} ${get(t)})`;
+    (local.set ${t} ${v})
+    (local.set ${sums[0]} (f64x2.add ${get(sums[0])} (f64x2.promote_low_f32x4 ${get(t)})))
+    (local.set ${sums[1]} (f64x2.add ${get(sums[1])} (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 ${get(t)} ${get(t)}))))`;
 }
 
-/** The four lanes of sum - c (Kahan), added in float64. */
-function laneTotal(sum: string, c: string): string {
-  const lane = (i: number) => `(f64.sub (f64.promote_f32 (f32x4.extract_lane ${i} ${get(sum)})) (f64.promote_f32 (f32x4.extract_lane ${i} ${get(c)})))`;
-  return `(f64.add (f64.add ${lane(0)} ${lane(1)}) (f64.add ${lane(2)} ${lane(3)}))`;
+/** The total of two f64x2 accumulators. */
+function total(sums: [string, string]): string {
+  const add = (l: string) => `(f64.add (f64x2.extract_lane 0 ${get(l)}) (f64x2.extract_lane 1 ${get(l)}))`;
+  return `(f64.add ${add(sums[0])} ${add(sums[1])})`;
 }
 
-/** The code for a + b's TwoSum: sets hi and lo (lo zeroed where hi is not finite: inf - inf). */
+const zeroSums = (sums: [string, string]): string => `(local.set ${sums[0]} ${ZERO}) (local.set ${sums[1]} ${ZERO})`;
+
+/**
+ * The code for a + b's TwoSum: sets hi and lo, hi + lo = a + b exactly. Where hi is infinite lo
+ * is NaN (inf - inf); pmin(1, lo) turns that into 1 (and keeps every finite lo, all far below 1),
+ * so e^hi (1 + lo) stays 0 for hi = -inf.
+ */
 function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool): string {
   const bb = pool.local('bb');
   return `
     (local.set ${hi} (f32x4.add ${a} ${b}))
     (local.set ${bb} (f32x4.sub ${get(hi)} ${a}))
-    (local.set ${lo} (f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)})))
-    (local.set ${lo} (v128.and ${get(lo)} (f32x4.lt (f32x4.abs ${get(hi)}) ${INF})))`;
+    (local.set ${lo} (f32x4.pmin ${splat(1)} (f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)}))))`;
 }
 
 interface Func {
@@ -104,34 +108,40 @@ const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', `${ROW
 });
 
 /**
- * $expRow(x, out, n, max, store): e = e^(x - max) per element (stored to out when store is 1),
- * returns the row's (ones - 1) + rest as float64, where ones counts the elements with x = max
- * (e exactly 1) and rest sums the others.
+ * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64).
+ * $expRest(x, n, max) for logSoftmax: returns (ones - 1) + rest, ones counting the elements
+ * equal to the max (e exactly 1), rest the sum of the others.
  */
-const expRow = func(
-  '$expRow (param $x i32) (param $out i32) (param $n i32) (param $max f32) (param $store i32) (result f64)',
-  ROW_LOCALS,
-  (pool) => {
-    const [negMax, v, hi, lo, e, one, ones, sum, c] = ['negMax', 'v', 'hi', 'lo', 'e', 'one', 'ones', 'sum', 'c'].map((h) => pool.local(h));
-    const body = (load: string, store: string): string => `
+function expRow(store: boolean): Func {
+  const name = store ? '$expStore' : '$expRest';
+  const out = store ? '(param $out i32) ' : '';
+  return func(`${name} (param $x i32) ${out}(param $n i32) (param $max f32) (result f64)`, ROW_LOCALS, (pool) => {
+    const [negMax, v, hi, lo, e, one, ones] = ['negMax', 'v', 'hi', 'lo', 'e', 'one', 'ones'].map((h) => pool.local(h));
+    const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
+    const body = (load: string, storeCode: string): string => `
       (local.set ${v} ${load})${twoSum(get(v), get(negMax), hi, lo, pool)}
-      (local.set ${e} ${expF32(hi, pool)})
-      (local.set ${e} (f32x4.add ${get(e)} (f32x4.mul ${get(e)} ${get(lo)})))
-      (if (local.get $store) (then ${store}))
+      (local.set ${e} ${expNonPositiveF32(hi, pool)})
+      (local.set ${e} (f32x4.add ${get(e)} (f32x4.mul ${get(e)} ${get(lo)})))${
+        store
+          ? `
+      ${storeCode}${accumulate(sums, get(e), pool)}`
+          : `
       (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
-      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${kahan(sum, c, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`;
+      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`
+      }`;
     const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
+    const pointers = store ? ['$x', '$out'] : ['$x'];
     return `
     ${rowBounds('$x')}
     (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
-    (local.set ${sum} ${ZERO}) (local.set ${c} ${ZERO}) (local.set ${ones} ${ZERO})${rowLoops(
-      ['$x', '$out'],
+    ${zeroSums(sums)} (local.set ${ones} ${ZERO})${rowLoops(
+      pointers,
       body('(v128.load (local.get $x))', `(v128.store (local.get $out) ${get(e)})`),
       body(lane0('$x', NEG_INF), `(f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))`),
     )}
-    (f64.add (f64.sub ${countOnes} (f64.const 1)) ${laneTotal(sum, c)})`;
-  },
-);
+    ${store ? total(sums) : `(f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`}`;
+  });
+}
 
 const softmax = func(
   '(export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $n i32)',
@@ -142,8 +152,8 @@ const softmax = func(
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
-      (local.set $total (f32.demote_f64 (f64.add (f64.const 1)
-        (call $expRow (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n)) (i32.const 1)))))
+      (local.set $total (f32.demote_f64
+        (call $expStore (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n)))))
       (local.set ${inv} (f32x4.splat (local.get $total)))
       (local.set $p (local.get $out))
       ${rowBounds('$p')}${rowLoops(['$p'], `
@@ -182,7 +192,7 @@ const logSoftmax = func(
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
       (local.set $m (call $rowMax (local.get $x) (local.get $n)))
-      (local.set ${u} (f32x4.splat (f32.demote_f64 (call $expRow (local.get $x) (local.get $out) (local.get $n) (local.get $m) (i32.const 0)))))
+      (local.set ${u} (f32x4.splat (f32.demote_f64 (call $expRest (local.get $x) (local.get $n) (local.get $m)))))
       (local.set ${lse} ${log1pF32(u, pool)})
       (local.set ${negMax} (f32x4.splat (f32.neg (local.get $m))))
       ${rowBounds('$x')}${rowLoops(
@@ -195,19 +205,22 @@ const logSoftmax = func(
   },
 );
 
-/** $rowDot(a, b, n): sum of a * b over a row (b = 0 means: sum of a), Kahan per lane. */
-const rowDot = func('$rowDot (param $a i32) (param $b i32) (param $n i32) (param $withB i32) (result f64)', ROW_LOCALS, (pool) => {
-  const [sum, c] = ['sum', 'c'].map((h) => pool.local(h));
-  const term = (a: string, b: string) => `(if (result v128) (local.get $withB) (then (f32x4.mul ${a} ${b})) (else ${a}))`;
-  return `
+/** $rowDot(a, b, n): sum of a * b over a row; $rowSum(a, n): sum of a (float64 lanes). */
+function rowReduce(withB: boolean): Func {
+  const header = withB ? '$rowDot (param $a i32) (param $b i32) (param $n i32) (result f64)' : '$rowSum (param $a i32) (param $n i32) (result f64)';
+  return func(header, ROW_LOCALS, (pool) => {
+    const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
+    const term = (a: string, b: string) => (withB ? `(f32x4.mul ${a} ${b})` : a);
+    return `
     ${rowBounds('$a')}
-    (local.set ${sum} ${ZERO}) (local.set ${c} ${ZERO})${rowLoops(
-      ['$a', '$b'],
-      kahan(sum, c, term('(v128.load (local.get $a))', '(v128.load (local.get $b))'), pool),
-      kahan(sum, c, term(lane0('$a', ZERO), lane0('$b', ZERO)), pool),
+    ${zeroSums(sums)}${rowLoops(
+      withB ? ['$a', '$b'] : ['$a'],
+      accumulate(sums, term('(v128.load (local.get $a))', '(v128.load (local.get $b))'), pool),
+      accumulate(sums, term(lane0('$a', ZERO), lane0('$b', ZERO)), pool),
     )}
-    ${laneTotal(sum, c)}`;
-});
+    ${total(sums)}`;
+  });
+}
 
 /** A backward kernel: per row r = rowDot(dy, s or nothing), then out = pass(dy, s, r). */
 function backward(name: string, withS: boolean, pass: (dy: string, s: string, r: string, pool: LocalPool) => string): Func {
@@ -220,7 +233,7 @@ function backward(name: string, withS: boolean, pass: (dy: string, s: string, r:
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
-      (local.set ${r} (f32x4.splat (f32.demote_f64 (call $rowDot (local.get $dy) (local.get $s) (local.get $n) (i32.const ${withS ? 1 : 0})))))
+      (local.set ${r} (f32x4.splat (f32.demote_f64 ${withS ? '(call $rowDot (local.get $dy) (local.get $s) (local.get $n))' : '(call $rowSum (local.get $dy) (local.get $n))'})))
       ${rowBounds('$dy')}${rowLoops(
         ['$dy', '$s', '$out'],
         `
@@ -238,7 +251,7 @@ const softmaxBackward = backward('softmaxBackward', true, (dy, s, r) => `(f32x4.
 
 const logSoftmaxBackward = backward('logSoftmaxBackward', false, (dy, o, r, pool) => {
   const t = pool.local('o');
-  return `(f32x4.sub ${dy} (f32x4.mul (block (result v128) (local.set ${t} ${o}) ${expF32(t, pool)}) ${get(r)}))`;
+  return `(f32x4.sub ${dy} (f32x4.mul (block (result v128) (local.set ${t} ${o}) ${expNonPositiveF32(t, pool)}) ${get(r)}))`;
 });
 
 /** Elementwise: out = (e^ls - labels) scale over count elements. */
@@ -248,7 +261,7 @@ const crossEntropyBackward = func(
   (pool) => {
     const [k, o] = ['k', 'o'].map((h) => pool.local(h));
     const value = (ls: string, labels: string) =>
-      `(f32x4.mul (f32x4.sub (block (result v128) (local.set ${o} ${ls}) ${expF32(o, pool)}) ${labels}) ${get(k)})`;
+      `(f32x4.mul (f32x4.sub (block (result v128) (local.set ${o} ${ls}) ${expNonPositiveF32(o, pool)}) ${labels}) ${get(k)})`;
     return `
     (local.set ${k} (f32x4.splat (local.get $scale)))
     ${rowBounds('$ls')}${rowLoops(
@@ -263,7 +276,7 @@ const crossEntropyBackward = func(
 
 /** The module's text (imports a memory declared with a maximum, as ../kernels/wasm/source.ts explains). */
 export function rowModuleText(): string {
-  const funcs = [rowMax, expRow, softmax, logSoftmax, rowDot, softmaxBackward, logSoftmaxBackward, crossEntropyBackward];
+  const funcs = [rowMax, expRow(true), expRow(false), softmax, logSoftmax, rowReduce(true), rowReduce(false), softmaxBackward, logSoftmaxBackward, crossEntropyBackward];
   return `(module
   (import "env" "memory" (memory 0 65536))${funcs.map((f) => f.text).join('\n')}
 )

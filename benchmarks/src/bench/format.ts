@@ -84,7 +84,12 @@ export function speedupTables(results: readonly BenchResult[]): { backend: strin
         classes.push(['', '', ...found.map((p) => (p == null ? EMPTY_CLASS : p.speedup < 1 ? SLOWER_CLASS : ''))]);
       }
     }
-    return { backend, table: { header: ['activation', 'pass', ...sizes.map(formatSize)], rows, classes } };
+    // A size measured as a row-wise op's shape is labelled by the shape (1000x1000).
+    const label = (size: number): string => {
+      const shape = mine.find((p) => p.size === size && p.custom.shape != null)?.custom.shape;
+      return shape != null ? shape.join('x') : formatSize(size);
+    };
+    return { backend, table: { header: ['activation', 'pass', ...sizes.map(label)], rows, classes } };
   });
 }
 
@@ -114,7 +119,7 @@ export function detailTable(results: readonly BenchResult[]): Table {
       p.backend,
       p.activation,
       p.pass,
-      formatSize(p.size),
+      p.custom.shape != null ? p.custom.shape.join('x') : formatSize(p.size),
       formatMs(p.custom.medianMs),
       `${formatMs(p.custom.p10Ms)} - ${formatMs(p.custom.p90Ms)}`,
       formatMs(p.builtin.medianMs),

@@ -4,6 +4,7 @@ import type { ActivationName } from 'tfjs-activations';
 import { measureBandwidth } from './bandwidth';
 import { bandwidthFraction } from './bytes';
 import { makeCase } from './cases';
+import { isRowBenchOp, makeRowCase, rowPasses } from './rowCases';
 import type { BenchCase } from './cases';
 import { summarize } from './stats';
 import { defaultOptions } from './types';
@@ -200,6 +201,8 @@ export interface CaseId {
   activation: ActivationName;
   pass: BenchPass;
   size: number;
+  /** Row-wise ops only: the shape timed (size is its element count). */
+  shape?: number[];
 }
 
 /** Times one case and measures its memory: a result for each side. */
@@ -232,9 +235,16 @@ export async function measureCase(
 }
 
 /** The cases of a sweep, in the order they run. */
-export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes' | 'maxTrainSize'>): Omit<CaseId, 'backend'>[] {
+export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes' | 'maxTrainSize'> & Partial<Pick<BenchOptions, 'shapes'>>): Omit<CaseId, 'backend'>[] {
   const cases: Omit<CaseId, 'backend'>[] = [];
   for (const activation of options.activations) {
+    if (isRowBenchOp(activation)) {
+      // Row-wise ops run on shapes, not sizes, and have no train pass.
+      for (const pass of options.passes.filter((p) => rowPasses.includes(p))) {
+        for (const shape of options.shapes ?? defaultOptions.shapes) cases.push({ activation, pass, size: shape.reduce((a, b) => a * b, 1), shape });
+      }
+      continue;
+    }
     for (const pass of options.passes) {
       for (const size of options.sizes) {
         if (pass === 'train' && size > (options.maxTrainSize ?? Number.POSITIVE_INFINITY)) continue;
@@ -265,9 +275,12 @@ export async function benchBackend(
   let done = 0;
   for (const c of cases) {
     const id: CaseId = { backend: backendName, ...c };
-    const label = `${backendName} ${c.activation} ${c.pass} ${formatSize(c.size)}`;
+    const label = `${backendName} ${c.activation} ${c.pass} ${c.shape != null ? c.shape.join('x') : formatSize(c.size)}`;
     onProgress?.({ done, total: cases.length, label });
-    const benchCase = await makeCase(c.activation, c.pass, c.size, options.alpha, options.baseline);
+    const benchCase =
+      c.shape != null && isRowBenchOp(c.activation)
+        ? makeRowCase(c.activation, c.pass, c.shape)
+        : await makeCase(c.activation, c.pass, c.size, options.alpha, options.baseline);
     try {
       results.push(...(await measureCase(id, benchCase, options, bandwidthGBs)));
     } finally {

@@ -20,6 +20,8 @@ export interface BenchOptions {
   activations: ActivationName[];
   passes: BenchPass[];
   sizes: number[];
+  /** Shapes [rows, n] for the row-wise ops (softmax, logSoftmax, softmaxCrossEntropy; src/bench/rowCases.ts). */
+  shapes: number[][];
   /** leakyRelu's alpha (ignored by the others). */
   alpha: number;
   /** Untimed runs of each side before timing (shader compiles, JIT, caches)... */
@@ -71,6 +73,8 @@ export interface BenchResult {
   pass: BenchPass;
   /** Elements in the activation's tensor (for train: batch x hidden width). */
   size: number;
+  /** The tensor's shape, for the row-wise ops (absent for the elementwise ones). */
+  shape?: number[];
   impl: Impl;
   /** Median time of one run, ms. */
   medianMs: number;
@@ -122,6 +126,7 @@ export const defaultOptions: BenchOptions = {
   activations: activationNames,
   passes: allPasses,
   sizes: [1e2, 1e4, 1e6],
+  shapes: [[100, 100], [1000, 1000], [64, 32000]],
   alpha: 0.01,
   warmup: 3,
   warmupMs: 200,

@@ -6,6 +6,7 @@ import type { ActivationName } from 'tfjs-activations';
 import { parseBackendList } from '../backends';
 import { benchMarkdown, summaryText } from '../bench/format';
 import { parseSizes } from '../bench/harness';
+import { isRowBenchOp, parseShapes, rowBenchOps } from '../bench/rowCases';
 import { benchSections, htmlPage } from '../bench/html';
 import { runBenchmarks } from '../bench/node';
 import type { RunOptions } from '../bench/node';
@@ -18,6 +19,7 @@ export interface BenchFlags {
   activations?: string;
   passes?: string;
   sizes?: string;
+  shapes?: string;
   alpha?: string;
   baseline?: string;
   quick?: boolean;
@@ -33,7 +35,7 @@ function list(s: string): string[] {
 
 export function parseActivations(s: string): ActivationName[] {
   return list(s).map((a) => {
-    if (!isActivationName(a)) throw new Error(`unknown activation '${a}' (known: ${activationNames.join(', ')})`);
+    if (!isActivationName(a) && !isRowBenchOp(a)) throw new Error(`unknown activation '${a}' (known: ${[...activationNames, ...rowBenchOps].join(', ')})`);
     return a;
   });
 }
@@ -57,6 +59,7 @@ export function benchOptionsFromFlags(flags: BenchFlags): RunOptions {
   if (flags.activations != null) options.activations = parseActivations(flags.activations);
   if (flags.passes != null) options.passes = parsePasses(flags.passes);
   if (flags.sizes != null) options.sizes = parseSizes(flags.sizes);
+  if (flags.shapes != null) options.shapes = parseShapes(flags.shapes);
   if (flags.alpha != null) options.alpha = parseAlpha(flags.alpha);
   if (flags.baseline != null) {
     if (!(baselines as readonly string[]).includes(flags.baseline)) throw new Error(`--baseline must be one of ${baselines.join(', ')}, got '${flags.baseline}'`);
