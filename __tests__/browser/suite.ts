@@ -42,6 +42,9 @@ export function chromiumOrSkip(suite: string): boolean {
 
 type Api = PageApi;
 
+/** The row-wise ops' forward bound, ulp vs float64 where |result| >= 1e-30 (as on cpu and wasm). */
+const GPU_ROW_ULP_BOUND = 4;
+
 /** The test page: the tools' page plus the test-only checks (./test-page.ts). */
 export function openTestPage(): Promise<BrowserPage> {
   addPageEntry('test', path.join(__dirname, 'test-page.ts'));
@@ -103,6 +106,19 @@ export function describeBackendInBrowser(backend: 'webgl' | 'webgpu'): void {
         backend,
       );
       expect(kernel).toBe(true);
+    });
+
+    // The row-wise ops (src/softmax/gpu.ts), with the bound of cpu and wasm: 4 ulp of float64
+    // (figures in docs/softmax.md).
+    test(`softmax, logSoftmax, softmaxCrossEntropy on ${backend}: fused kernels, accuracy, gradients, conventions`, async () => {
+      const checks = await browser.page.evaluate(
+        ([b, bound]) => (window as unknown as { tfaTest: TestPageApi }).tfaTest.rows(b as string, bound as number),
+        [backend, GPU_ROW_ULP_BOUND] as const,
+      );
+      // eslint-disable-next-line no-console
+      console.log(checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`).join('\n'));
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      expect(checks.length).toBeGreaterThan(10);
     });
 
     test('no console errors on the page', () => {

@@ -8,6 +8,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ActivationName } from 'tfjs-activations';
 import { useBackend } from '../../benchmarks/src/browser/page/page';
 import { runCheck } from './checks';
+import { rowChecks } from './rows';
 import type { BackendProbe, CheckName, CheckResult } from './checks';
 
 /** The backend internals the probes read (structural: no import of backend classes). */
@@ -60,8 +61,17 @@ async function check(backendName: string, checkName: CheckName, activation: Acti
   return runCheck(checkName, activation, probeFor(backendName));
 }
 
-export interface TestPageApi {
-  check: typeof check;
+async function rows(backendName: string, ulpBound: number): ReturnType<typeof rowChecks> {
+  if (tf.getBackend() !== backendName) {
+    const r = await useBackend(backendName);
+    if (!r.ok) return [{ name: 'backend', ok: false, detail: `backend ${backendName} unavailable: ${r.reason}` }];
+  }
+  return rowChecks(ulpBound);
 }
 
-(window as unknown as { tfaTest: TestPageApi }).tfaTest = { check };
+export interface TestPageApi {
+  check: typeof check;
+  rows: typeof rows;
+}
+
+(window as unknown as { tfaTest: TestPageApi }).tfaTest = { check, rows };

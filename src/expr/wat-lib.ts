@@ -40,8 +40,8 @@ const SHIFTER = 12583039;
 /** e^r = 1 + r + r^2 Q(r), Q fitted on |r| <= ln2 / 2. */
 const EXP_Q = [0.5, 0.1666666567325592, 0.04166625440120697, 0.008333433419466019, 0.00139471678994596, 0.0001982624235097319];
 /** ln 2 split so that k * LN2_HI is exact for the k that occur (fdlibm's float split). */
-const LN2_HI_F32 = 0.693145751953125;
-const LN2_LO_F32 = 0.000001428606765330187;
+export const LN2_HI_F32 = 0.693145751953125;
+export const LN2_LO_F32 = 0.000001428606765330187;
 
 /**
  * e^x = 2^k e^r, k = round(x log2 e), r = x - k ln2 (ln2 split hi + lo): for x in the range where

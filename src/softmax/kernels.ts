@@ -4,19 +4,20 @@ import type { BackendValues, DataId, DataType, KernelFunc, NamedAttrMap, TensorI
 import { moduleInstance } from '../kernels/wasm/loader';
 import { heapMemory, offsetOf, withFloat32Inputs } from '../kernels/wasm';
 import type { WasmBackend } from '../kernels/wasm';
+import { webglRowKernel, webgpuRowKernel } from './gpu';
 import { ROW_MODULE } from './wat';
 import type { RowKernelExports } from './wat';
 
 /*
  * The row kernels: one registered kernel per (op, pass, backend), each one reduction and one pass
  * per row over the last axis (the ops move another axis there). Contracts:
- *   <op>_forward   inputs {x} float32 [..., n]          -> float32, same shape
+ *   <op>_forward   inputs {x} float32 [rows, n]          -> float32, same shape
  *   <op>_backward  inputs {dy, s} (s the saved output)   -> dx, float32
  *   crossEntropy_backward inputs {ls, labels, dy} (ls = logSoftmax(logits), dy a scalar),
  *                  attrs {rows}                          -> (e^ls - labels) dy / rows
  * cpu computes in float64 and rounds once (Math.exp, Math.log1p); wasm runs the SIMD module of
- * ./wat.ts in place on tf's heap. Backends without these (webgl, webgpu, tensorflow, others) run
- * the composite of ./math.ts.
+ * ./wat.ts in place on tf's heap; webgl and webgpu run two programs each (./gpu.ts). Other
+ * backends (tensorflow, ...) run the composite of ./math.ts. Inputs are [rows, n]: the ops reshape.
  */
 
 export type RowOp = 'softmax' | 'logSoftmax';
@@ -179,9 +180,9 @@ function wasmKernel(kernel: RowKernel): KernelFunc {
   };
 }
 
-const backends: Record<string, (kernel: RowKernel) => KernelFunc> = { cpu: cpuKernel, wasm: wasmKernel };
+const backends: Record<string, (kernel: RowKernel) => KernelFunc> = { cpu: cpuKernel, wasm: wasmKernel, webgl: webglRowKernel, webgpu: webgpuRowKernel };
 
-/** Registers every row kernel for cpu and wasm (idempotent; another copy of us may have done it). */
+/** Registers every row kernel for cpu, wasm, webgl and webgpu (idempotent; another copy of us may have done it). */
 export function registerRowKernels(): void {
   for (const [backendName, make] of Object.entries(backends)) {
     for (const kernel of rowKernels) {

@@ -69,8 +69,15 @@ function ensureTaped(name: string, func: (inputs: NamedTensorMap) => Tensor | Te
   }
 }
 
+/** [rows, n] for a shape [..., n] (empty dims included). */
+function as2d(shape: number[]): [number, number] {
+  return [shape.slice(0, -1).reduce((a, b) => a * b, 1), shape[shape.length - 1]];
+}
+
 /** softmax or logSoftmax over the last axis (float32 x), differentiable to any order. */
 function applyLast(op: RowOp, x: Tensor): Tensor {
+  // The kernels take [rows, n]; a reshape is free (metadata) and taped like any tf op.
+  if (x.rank !== 2) return tf.tidy(() => tf.reshape(applyLast(op, tf.reshape(x, as2d(x.shape))), x.shape));
   if (!tapeIsRecording()) return forwardLast(op, x);
   const name = tapedName(op, gradientDepth() >= 2 ? 'both' : 'output');
   ensureTaped(name, (inputs) => forwardLast(op, inputs.x as Tensor));
@@ -161,8 +168,11 @@ const CE = 'softmaxCrossEntropy';
 
 /** The loss over the last axis: [loss, ls] from a kernel whose gradient is registered below. */
 function crossEntropyLast(labels: Tensor, logits: Tensor): Tensor {
-  const n = logits.shape[logits.rank - 1];
-  const rows = n === 0 ? 0 : logits.size / n;
+  if (logits.rank !== 2) {
+    const shape = as2d(logits.shape);
+    return tf.tidy(() => crossEntropyLast(tf.reshape(labels, shape), tf.reshape(logits, shape)));
+  }
+  const [rows] = logits.shape;
   if (!tapeIsRecording()) {
     return tf.tidy(() => crossEntropyFromLogSoftmax(labels, forwardLast('logSoftmax', logits), rows));
   }

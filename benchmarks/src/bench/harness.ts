@@ -235,13 +235,13 @@ export async function measureCase(
 }
 
 /** The cases of a sweep, in the order they run. */
-export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes' | 'maxTrainSize'> & Partial<Pick<BenchOptions, 'shapes'>>): Omit<CaseId, 'backend'>[] {
+export function sweepCases(options: Pick<BenchOptions, 'activations' | 'passes' | 'sizes' | 'maxTrainSize' | 'shapes'>): Omit<CaseId, 'backend'>[] {
   const cases: Omit<CaseId, 'backend'>[] = [];
   for (const activation of options.activations) {
     if (isRowBenchOp(activation)) {
       // Row-wise ops run on shapes, not sizes, and have no train pass.
       for (const pass of options.passes.filter((p) => rowPasses.includes(p))) {
-        for (const shape of options.shapes ?? defaultOptions.shapes) cases.push({ activation, pass, size: shape.reduce((a, b) => a * b, 1), shape });
+        for (const shape of options.shapes ?? defaultOptions.shapes ?? []) cases.push({ activation, pass, size: shape.reduce((a, b) => a * b, 1), shape });
       }
       continue;
     }

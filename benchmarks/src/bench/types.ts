@@ -20,8 +20,11 @@ export interface BenchOptions {
   activations: ActivationName[];
   passes: BenchPass[];
   sizes: number[];
-  /** Shapes [rows, n] for the row-wise ops (softmax, logSoftmax, softmaxCrossEntropy; src/bench/rowCases.ts). */
-  shapes: number[][];
+  /**
+   * Shapes [rows, n] for the row-wise ops (softmax, logSoftmax, softmaxCrossEntropy;
+   * src/bench/rowCases.ts). Optional: reports written before the row-wise ops have none.
+   */
+  shapes?: number[][];
   /** leakyRelu's alpha (ignored by the others). */
   alpha: number;
   /** Untimed runs of each side before timing (shader compiles, JIT, caches)... */

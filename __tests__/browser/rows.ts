@@ -1,0 +1,98 @@
+/*
+ * Page-side checks of the row-wise ops (softmax, logSoftmax, softmaxCrossEntropy) on a GPU
+ * backend: our fused kernels ran, forward accuracy against float64 (figures returned for the
+ * docs), backward against the from-output formula, gradcheck and gradgradcheck, conventions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { logSoftmax, softmax, softmaxCrossEntropy } from 'tfjs-activations';
+import { gradcheck } from 'tfjs-activations/gradcheck';
+import { logSoftmax64, maxUlp, randomRows, softmax64 } from '../softmax/reference';
+
+export interface RowCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const ops = { softmax, logSoftmax } as const;
+const refs = { softmax: softmax64, logSoftmax: logSoftmax64 } as const;
+
+/** Kernel names a function ran (tf.profile: our direct calls go through runKernel under a profile). */
+async function kernelsRun(f: () => Tensor): Promise<string[]> {
+  const info = await tf.profile(f);
+  tf.dispose(info.result as Tensor);
+  return info.kernels.map((k) => k.name);
+}
+
+export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
+  const out: RowCheck[] = [];
+  const add = (name: string, ok: boolean, detail: string) => out.push({ name, ok, detail });
+  for (const name of ['softmax', 'logSoftmax'] as const) {
+    const op = ops[name];
+    const x = tf.tensor2d(randomRows(4 * 33, 3, 5), [4, 33]);
+    const dy = tf.tensor2d(randomRows(4 * 33, 1, 6), [4, 33]);
+    const fwd = await kernelsRun(() => op(x));
+    const bwd = await kernelsRun(() => tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), dy)))(x));
+    const ran = fwd.includes(`TfjsActivations_${name}_forward`) && bwd.includes(`TfjsActivations_${name}_backward`);
+    add(`${name}: our fused kernels ran`, ran, `forward ran [${fwd}], gradient ran [${bwd}]`);
+
+    const figures: string[] = [];
+    let worst = 0;
+    for (const scale of [1, 30, 1e4]) {
+      for (const [rows, n] of [[64, 2], [8, 1000], [2, 32000]]) {
+        const v = randomRows(rows * n, scale, rows + n + scale);
+        const t = tf.tensor2d(v, [rows, n]);
+        const y = op(t);
+        const got = await y.data();
+        const want = refs[name](v, n);
+        const ulps = maxUlp(got, want);
+        tf.dispose([t, y]);
+        worst = Math.max(worst, ulps);
+        let at = 0;
+        for (let i = 0; i < want.length; i++) if (maxUlp([got[i]], [want[i]]) === ulps) at = i;
+        figures.push(`[${rows},${n}] scale ${scale}: ${ulps}${ulps > ulpBound ? ` (${got[at]} for ${want[at]})` : ''}`);
+      }
+    }
+    add(`${name}: forward within ${ulpBound} ulp of float64 where |result| >= 1e-30`, worst <= ulpBound, `max ${worst} ulp; ${figures.join('; ')}`);
+
+    // Backward from the saved output against the formula in float64 (bound: 8 eps of the terms).
+    const s = await op(x).data();
+    const g = await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), dy)))(x).data();
+    const dyv = await dy.data();
+    let bad = '';
+    for (let b = 0; b < 4 * 33 && bad === ''; b += 33) {
+      let dot = 0, abs = 0, sum = 0, absSum = 0;
+      for (let j = b; j < b + 33; j++) (dot += dyv[j] * s[j]), (abs += Math.abs(dyv[j] * s[j])), (sum += dyv[j]), (absSum += Math.abs(dyv[j]));
+      for (let j = b; j < b + 33; j++) {
+        const want = name === 'softmax' ? s[j] * (dyv[j] - dot) : dyv[j] - Math.exp(s[j]) * sum;
+        const bound = 8 * 2 ** -24 * (name === 'softmax' ? Math.abs(s[j]) * (Math.abs(dyv[j]) + abs) : Math.abs(dyv[j]) + Math.exp(s[j]) * absSum) + 1e-37;
+        if (!(Math.abs(g[j] - want) <= bound)) bad = `at ${j}: ${g[j]} vs ${want}`;
+      }
+    }
+    add(`${name}: backward within 8 eps of the from-output formula`, bad === '', bad || 'ok');
+
+    for (const order of [1, 2] as const) {
+      const r = await gradcheck((v) => op(v), [tf.tensor2d(randomRows(12, 3, 9), [3, 4])], { order });
+      add(`${name}: gradcheck order ${order}`, r.ok, r.reasons.join('; ') || 'ok');
+    }
+    const conv = (await op(tf.tensor2d([[1, NaN, 2], [1, Infinity, 0], [-Infinity, -Infinity, -Infinity], [-Infinity, 0, 1]])).array()) as number[][];
+    const nanRows = conv.slice(0, 3).every((row) => row.every(Number.isNaN));
+    const limit = conv[3][0] === (name === 'softmax' ? 0 : -Infinity);
+    add(`${name}: conventions (NaN rows, -Infinity element)`, nanRows && limit, JSON.stringify(conv));
+    tf.dispose([x, dy]);
+  }
+  const logits = tf.tensor2d(randomRows(8 * 50, 4, 11), [8, 50]);
+  const labels = tf.softmax(tf.tensor2d(randomRows(8 * 50, 2, 12), [8, 50]));
+  const ce = await kernelsRun(() => tf.grad((v: Tensor) => softmaxCrossEntropy(labels, v))(logits));
+  add('softmaxCrossEntropy: fused backward ran', ce.includes('TfjsActivations_crossEntropy_backward'), `ran [${ce}]`);
+  const ours = (await softmaxCrossEntropy(labels, logits).data())[0];
+  const theirs = (await tf.losses.softmaxCrossEntropy(labels, logits).data())[0];
+  add('softmaxCrossEntropy: equals tf.losses.softmaxCrossEntropy within 1e-6 relative', Math.abs(ours - theirs) <= 1e-6 * Math.abs(theirs), `${ours} vs ${theirs}`);
+  for (const order of [1, 2] as const) {
+    const r = await gradcheck((a, b) => softmaxCrossEntropy(a, b), [tf.softmax(tf.tensor2d(randomRows(12, 2, 13), [3, 4])), tf.tensor2d(randomRows(12, 3, 14), [3, 4])], { order });
+    add(`softmaxCrossEntropy: gradcheck order ${order}`, r.ok, r.reasons.join('; ') || 'ok');
+  }
+  tf.dispose([logits, labels]);
+  return out;
+}

@@ -1,0 +1,363 @@
+import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { LN2_HI_F32, LN2_LO_F32 } from '../expr/wat-lib';
+import { floatLiteral } from '../expr/shader';
+import type { RowKernel } from './kernels';
+
+/*
+ * The row kernels on webgl and webgpu: each is two programs, a reduction (one invocation per
+ * row, a loop over its n elements) and an elementwise pass reading the row's result. Inputs are
+ * [rows, n] (the ops reshape). The row length is part of the source (a constant bound for the
+ * loop), so one program is compiled per n. NaN is tested explicitly (GPU compilers may assume
+ * none: SwiftShader's exp(NaN) is 0): a row holding NaN or +Infinity, or all -Infinity, is NaN,
+ * and -Infinity elements give 0 (softmax) or -Infinity (logSoftmax), as on cpu and wasm.
+ * Typed structurally against tfjs-backend-webgl and -webgpu 4.x (as ../kernels/webgl.ts).
+ */
+
+interface WebGLProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+}
+
+interface WebGLBackend {
+  runWebGLProgram(program: WebGLProgram, inputs: TensorInfo[], outputType: DataType): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
+  disposeIntermediateTensorInfo(info: TensorInfo): void;
+}
+
+/** 1/3 + z2 (1/5 + z2 (... 1/13)): atanh(z) / z - 1 over z2, to 4.6e-9 relative for z <= 1/3. */
+const ATANH_SERIES = [3, 5, 7, 9, 11, 13].reduceRight((acc, k, i, all) => (i === all.length - 1 ? floatLiteral(1 / k) : `${floatLiteral(1 / k)} + z2 * (${acc})`), '');
+
+/*
+ * Accuracy, as on wasm (./wat.ts): x - max is carried as a TwoSum pair and e^(hi + lo) taken as
+ * e^hi (1 + lo); sums are Kahan-compensated; logSoftmax's log(sum) is log1p((ones - 1) + rest)
+ * with the max's exact 1s counted apart.
+ */
+const GLSL_HELPERS = `
+      // e^x = 2^k e^r, r = x - k ln2 (ln2 split as in the WAT library): the driver's exp only on
+      // |r| <= ln2 / 2 (SwiftShader's exp(-60) was off by ~50%), 2^k exact.
+      float expReduced(float x) {
+        float k = floor(x * 1.4426950408889634 + 0.5);
+        return exp((x - k * ${floatLiteral(LN2_HI_F32)}) - k * ${floatLiteral(LN2_LO_F32)}) * exp2(k);
+      }
+      // e^(v - m) with v - m carried as hi + lo (TwoSum).
+      float expDiff(float v, float m) {
+        float hi = v - m;
+        float bb = hi - v;
+        float lo = (v - (hi - bb)) + (-m - bb);
+        return expReduced(hi) * (1.0 + lo);
+      }
+      // log1p(u), u >= 0: 2 atanh(u / (2 + u)) by its series below 1 (Goldberg's
+      // log(w) u / (w - 1) was folded to log(w) by SwiftShader's compiler), log(1 + u) above.
+      float log1pNonNegative(float u) {
+        if (u >= 1.0) return log(1.0 + u);
+        float z = u / (2.0 + u);
+        float z2 = z * z;
+        return 2.0 * z * (1.0 + z2 * (${ATANH_SERIES}));
+      }`;
+
+/**
+ * Per-row results: [rows, 2] for the forwards, (max, sum of e^(x - max)) for softmax and
+ * (max, log(sum)) for logSoftmax; [rows, 1] for the backwards (sum of dy s, or of dy).
+ */
+function glslReduction(kernel: RowKernel, n: number): { variableNames: string[]; width: number; code: string } {
+  if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
+    const log = kernel === 'logSoftmax_forward';
+    return {
+      variableNames: ['X'],
+      width: 2,
+      code: `
+        ivec2 c = getOutputCoords();
+        float m = getX(c.x, 0);
+        bool bad = false;
+        for (int j = 0; j < ${n}; j++) {
+          float v = getX(c.x, j);
+          if (isnan(v)) bad = true;
+          m = max(m, v);
+        }
+        // NaN, +Infinity in the row, or all -Infinity: the row is NaN.
+        if (bad || isinf(m)) { setOutput(NAN); return; }
+        if (c.y == 0) { setOutput(m); return; }
+        float s = 0.0;
+        float comp = 0.0;
+        float ones = 0.0;
+        for (int j = 0; j < ${n}; j++) {
+          float v = getX(c.x, j);
+          ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
+          float y = (isinf(v) ? 0.0 : expDiff(v, m)) - comp;
+          float t = s + y;
+          comp = (t - s) - y;
+          s = t;
+        }
+        setOutput(${log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp'});`,
+    };
+  }
+  const term = kernel === 'softmax_backward' ? 'getDY(c.x, j) * getS(c.x, j)' : 'getDY(c.x, j)';
+  return {
+    variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'],
+    width: 1,
+    code: `
+        ivec2 c = getOutputCoords();
+        float s = 0.0;
+        float comp = 0.0;
+        for (int j = 0; j < ${n}; j++) {
+          float y = ${term} - comp;
+          float t = s + y;
+          comp = (t - s) - y;
+          s = t;
+        }
+        setOutput(s - comp);`,
+  };
+}
+
+/** The elementwise pass, R the reduction's result ([rows, width]). */
+const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNames: string[]; code: string }> = {
+  softmax_forward: {
+    variableNames: ['X', 'R'],
+    code: `
+        float m = getR(c.x, 0);
+        float v = getX(c.x, c.y);
+        setOutput(isnan(m) ? NAN : (isinf(v) ? 0.0 : expDiff(v, m) / getR(c.x, 1)));`,
+  },
+  logSoftmax_forward: {
+    variableNames: ['X', 'R'],
+    code: `
+        float m = getR(c.x, 0);
+        float v = getX(c.x, c.y);
+        // (v - m) - L with v - m as hi + lo: hi - L rounded once more, lo added back.
+        float hi = v - m;
+        float bb = hi - v;
+        float lo = (v - (hi - bb)) + (-m - bb);
+        setOutput(isnan(m) ? NAN : (isinf(v) ? v : (hi - getR(c.x, 1)) + lo));`,
+  },
+  softmax_backward: {
+    variableNames: ['DY', 'S', 'R'],
+    code: `
+        setOutput(getS(c.x, c.y) * (getDY(c.x, c.y) - getR(c.x, 0)));`,
+  },
+  logSoftmax_backward: {
+    variableNames: ['DY', 'S', 'R'],
+    code: `
+        float o = getS(c.x, c.y);
+        setOutput(getDY(c.x, c.y) - (isinf(o) ? 0.0 : expReduced(o)) * getR(c.x, 0));`,
+  },
+};
+
+/** A program object as runWebGLProgram reads it; the class name is part of tf's cache key. */
+class RowProgram implements WebGLProgram {
+  constructor(
+    readonly variableNames: string[],
+    readonly outputShape: number[],
+    body: string,
+  ) {
+    this.userCode = `${GLSL_HELPERS}
+      void main() {${body}\n      }`;
+  }
+  readonly userCode: string;
+}
+
+export function webglRowKernel(kernel: RowKernel): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const gl = backend as unknown as WebGLBackend;
+    if (kernel === 'crossEntropy_backward') {
+      const ls = inputs.ls as TensorInfo;
+      const rows = (attrs as { rows: number }).rows;
+      const program = new RowProgram(['LS', 'LABELS', 'DY'], ls.shape.slice(), `
+        ivec2 c = getOutputCoords();
+        float o = getLS(c.x, c.y);
+        setOutput(((isinf(o) ? 0.0 : expReduced(o)) - getLABELS(c.x, c.y)) * (getDY() / ${rows}.0));`);
+      return gl.runWebGLProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
+    }
+    const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
+    const [rows, n] = first.shape;
+    if (rows * n === 0) return gl.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
+    const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
+    const red = glslReduction(kernel, n);
+    const r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
+    try {
+      const pass = glslPass[kernel];
+      const passInputs = pass.variableNames.map((v) => (v === 'R' ? r : ins[v]));
+      return gl.runWebGLProgram(new RowProgram(pass.variableNames, [rows, n], `
+        ivec2 c = getOutputCoords();${pass.code}`), passInputs, 'float32');
+    } finally {
+      gl.disposeIntermediateTensorInfo(r);
+    }
+  };
+}
+
+// --- webgpu ----------------------------------------------------------------------------------
+
+interface WebGPUProgram {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  size: boolean;
+  getUserCode(): string;
+}
+
+interface WebGPUBackend {
+  runWebGPUProgram(program: WebGPUProgram, inputs: TensorInfo[], outputType: DataType): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
+  disposeData(dataId: unknown): boolean;
+}
+
+const WORKGROUP_X = 64;
+
+class GpuRowProgram implements WebGPUProgram {
+  readonly dispatchLayout: { x: number[] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP_X, 1, 1];
+  readonly size = true;
+  constructor(
+    readonly shaderKey: string,
+    readonly variableNames: string[],
+    readonly outputShape: number[],
+    private readonly body: string,
+  ) {
+    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
+    this.dispatch = [Math.ceil(util.sizeFromShape(outputShape) / WORKGROUP_X), 1, 1];
+  }
+  getUserCode(): string {
+    return `${WGSL_HELPERS}
+      fn main(index : i32) {
+        if (index < uniforms.size) {${this.body}
+        }
+      }`;
+  }
+}
+
+/** The same helpers as GLSL_HELPERS, in WGSL. */
+const WGSL_HELPERS = `
+      fn expReduced(x : f32) -> f32 {
+        let k = floor(x * 1.4426950408889634 + 0.5);
+        return exp((x - k * ${floatLiteral(LN2_HI_F32)}) - k * ${floatLiteral(LN2_LO_F32)}) * exp2(k);
+      }
+      fn expDiff(v : f32, m : f32) -> f32 {
+        let hi = v - m;
+        let bb = hi - v;
+        let lo = (v - (hi - bb)) + (-m - bb);
+        return expReduced(hi) * (1.0 + lo);
+      }
+      fn log1pNonNegative(u : f32) -> f32 {
+        if (u >= 1.0) { return log(1.0 + u); }
+        let z = u / (2.0 + u);
+        let z2 = z * z;
+        return 2.0 * z * (1.0 + z2 * (${ATANH_SERIES}));
+      }`;
+
+function wgslReduction(kernel: RowKernel, n: number): { variableNames: string[]; width: number; code: string } {
+  if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
+    const log = kernel === 'logSoftmax_forward';
+    return {
+      variableNames: ['X'],
+      width: 2,
+      code: `
+          let r = index / 2;
+          let b = r * ${n};
+          var m = X[b];
+          var bad = false;
+          for (var j = 0; j < ${n}; j++) {
+            let v = X[b + j];
+            if (isnan(v)) { bad = true; }
+            m = max(m, v);
+          }
+          if (bad || isinf(m)) { result[index] = uniforms.NAN; return; }
+          if (index % 2 == 0) { result[index] = m; return; }
+          var s = 0.0;
+          var comp = 0.0;
+          var ones = 0.0;
+          for (var j = 0; j < ${n}; j++) {
+            let v = X[b + j];
+            ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
+            let y = select(expDiff(v, m), 0.0, isinf(v)) - comp;
+            let t = s + y;
+            comp = (t - s) - y;
+            s = t;
+          }
+          result[index] = ${log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp'};`,
+    };
+  }
+  const term = kernel === 'softmax_backward' ? 'DY[b + j] * S[b + j]' : 'DY[b + j]';
+  return {
+    variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'],
+    width: 1,
+    code: `
+          let b = index * ${n};
+          var s = 0.0;
+          var comp = 0.0;
+          for (var j = 0; j < ${n}; j++) {
+            let y = ${term} - comp;
+            let t = s + y;
+            comp = (t - s) - y;
+            s = t;
+          }
+          result[index] = s - comp;`,
+  };
+}
+
+const wgslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNames: string[]; code: string }> = {
+  softmax_forward: {
+    variableNames: ['X', 'R'],
+    code: `
+          let m = R[2 * r];
+          let v = X[index];
+          result[index] = select(select(expDiff(v, m) / R[2 * r + 1], 0.0, isinf(v)), uniforms.NAN, isnan(m));`,
+  },
+  logSoftmax_forward: {
+    variableNames: ['X', 'R'],
+    code: `
+          let m = R[2 * r];
+          let v = X[index];
+          let hi = v - m;
+          let bb = hi - v;
+          let lo = (v - (hi - bb)) + (-m - bb);
+          result[index] = select(select((hi - R[2 * r + 1]) + lo, v, isinf(v)), uniforms.NAN, isnan(m));`,
+  },
+  softmax_backward: {
+    variableNames: ['DY', 'S', 'R'],
+    code: `
+          result[index] = S[index] * (DY[index] - R[r]);`,
+  },
+  logSoftmax_backward: {
+    variableNames: ['DY', 'S', 'R'],
+    code: `
+          let o = S[index];
+          result[index] = DY[index] - select(expReduced(o), 0.0, isinf(o)) * R[r];`,
+  },
+};
+
+export function webgpuRowKernel(kernel: RowKernel): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const gpu = backend as unknown as WebGPUBackend;
+    if (kernel === 'crossEntropy_backward') {
+      const ls = inputs.ls as TensorInfo;
+      const rows = (attrs as { rows: number }).rows;
+      const program = new GpuRowProgram(`tfjsActivations_crossEntropy_backward_${rows}`, ['LS', 'LABELS', 'DY'], ls.shape.slice(), `
+          let o = LS[index];
+          result[index] = (select(expReduced(o), 0.0, isinf(o)) - LABELS[index]) * (DY[0] / ${rows}.0);`);
+      return gpu.runWebGPUProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
+    }
+    const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
+    const [rows, n] = first.shape;
+    const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
+    const red = wgslReduction(kernel, n);
+    const key = `tfjsActivations_${kernel}_${n}`;
+    if (rows * n === 0) return gpu.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
+    const r = gpu.runWebGPUProgram(new GpuRowProgram(`${key}_reduce`, red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
+    try {
+      const pass = wgslPass[kernel];
+      return gpu.runWebGPUProgram(
+        new GpuRowProgram(`${key}_pass`, pass.variableNames, [rows, n], `
+          let r = index / ${n};${pass.code}`),
+        pass.variableNames.map((v) => (v === 'R' ? r : ins[v])),
+        'float32',
+      );
+    } finally {
+      gpu.disposeData(r.dataId);
+    }
+  };
+}
