@@ -5,6 +5,8 @@ import { activations, isActivationName } from '../activations';
 import type { ActivationName } from '../activations';
 import { checkAlpha, opFor } from '../ops';
 import { lookupName } from '../validate';
+import { isRowActivationName, rowActivations } from '../softmax';
+import type { RowActivationName } from '../softmax';
 
 /**
  * What a tfjs-layers layer's `activation` field accepts. tfjs types it as a union of its own
@@ -27,7 +29,11 @@ export const classNamePrefix = 'tfjsActivations>';
  * activation as its class name alone (no config), so alpha has to live in the name to survive
  * model.toJSON / save.
  */
-export function activationClassName(name: ActivationName, alpha?: number): string {
+export function activationClassName(name: ActivationName | RowActivationName, alpha?: number): string {
+  if (isRowActivationName(name)) {
+    if (alpha !== undefined) throw new Error(`activationClassName: ${name} takes no alpha`);
+    return `${classNamePrefix}${name}`;
+  }
   const def = lookupName(activations, name, 'activationClassName');
   const a = checkAlpha(def, alpha, `layerActivation('${name}')`);
   return def.hasAlpha && a !== def.defaultAlpha ? `${classNamePrefix}${name}(alpha=${a})` : `${classNamePrefix}${name}`;
@@ -36,6 +42,7 @@ export function activationClassName(name: ActivationName, alpha?: number): strin
 /** Inverse of activationClassName for names it produces (canonical alpha spelling only). */
 function parseClassName(className: string): { name: ActivationName; alpha: number } | null {
   if (!className.startsWith(classNamePrefix)) return null;
+  if (isRowActivationName(className.slice(classNamePrefix.length))) return { name: className.slice(classNamePrefix.length), alpha: 0 };
   const m = /^(\w+)(?:\(alpha=([^()]+)\))?$/.exec(className.slice(classNamePrefix.length));
   if (m == null || !isActivationName(m[1])) return null;
   const def = activations[m[1]];
@@ -51,7 +58,8 @@ function parseClassName(className: string): { name: ActivationName; alpha: numbe
  */
 function ensureRegistered(name: ActivationName, alpha: number, className: string): void {
   if (Object.prototype.hasOwnProperty.call(classNameTarget, className)) return;
-  const op = opFor(name);
+  // softmax and logSoftmax over the last axis, as tf's 'softmax' identifier; others take the activation's alpha.
+  const op: (x: Tensor, alpha: number) => Tensor = isRowActivationName(name) ? (x) => rowActivations[name](x) : opFor(name);
   const cls = class extends tf.serialization.Serializable {
     static readonly className = className;
     apply(x: Tensor): Tensor {
@@ -69,9 +77,15 @@ function ensureRegistered(name: ActivationName, alpha: number, className: string
  * `tf.layers.dense({units: 8, activation: layerActivation('leakyRelu', 0.2)})`. It round-trips
  * through model.toJSON / save / tf.loadLayersModel without customObjects, alpha included.
  */
-export function layerActivation(name: ActivationName, alpha?: number): LayerActivationIdentifier {
+export function layerActivation(name: ActivationName | RowActivationName, alpha?: number): LayerActivationIdentifier {
+  if (isRowActivationName(name)) {
+    if (alpha !== undefined) throw new Error(`layerActivation('${name}'): ${name} takes no alpha (it works over the last axis; for another, use activationLayer({activation: '${name}', axis}))`);
+    const className = activationClassName(name);
+    ensureRegistered(name, 0, className);
+    return className as LayerActivationIdentifier;
+  }
   if (!isActivationName(name)) {
-    throw new Error(`layerActivation: unknown activation ${JSON.stringify(name)} (known: ${Object.keys(activations).join(', ')})`);
+    throw new Error(`layerActivation: unknown activation ${JSON.stringify(name)} (known: ${[...Object.keys(activations), ...Object.keys(rowActivations)].join(', ')})`);
   }
   if (alpha !== undefined && !activations[name].hasAlpha) {
     throw new Error(`layerActivation('${name}'): ${name} takes no alpha`);
@@ -129,3 +143,4 @@ const classNameTarget: ClassNameMap = (() => {
 for (const name of Object.keys(activations) as ActivationName[]) {
   ensureRegistered(name, activations[name].defaultAlpha, activationClassName(name));
 }
+for (const name of Object.keys(rowActivations) as RowActivationName[]) ensureRegistered(name, 0, activationClassName(name));

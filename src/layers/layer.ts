@@ -5,16 +5,20 @@ import { activations, isActivationName } from '../activations';
 import type { ActivationName } from '../activations';
 import { checkAlpha, opFor } from '../ops';
 import { describe } from '../validate';
+import { isRowActivationName, rowActivations } from '../softmax';
+import type { RowActivationName } from '../softmax';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
 type Kwargs = Parameters<layers.Layer['call']>[1];
 type Shape = Parameters<layers.Layer['computeOutputShape']>[0];
 
 export interface ActivationLayerArgs extends LayerArgs {
-  /** Which of our activations: 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu'. */
-  activation: ActivationName;
+  /** Which of our activations: 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu', or the row-wise 'softmax' | 'logSoftmax'. */
+  activation: ActivationName | RowActivationName;
   /** leaky ReLU's slope for x <= 0 (default 0.01); only leakyRelu takes it. */
   alpha?: number;
+  /** The axis softmax and logSoftmax work over (default -1); only they take it. */
+  axis?: number;
 }
 
 /**
@@ -24,14 +28,29 @@ export interface ActivationLayerArgs extends LayerArgs {
  */
 export class ActivationLayer extends layers.Layer {
   static readonly className = 'TfjsActivationLayer';
-  readonly activation: ActivationName;
+  readonly activation: ActivationName | RowActivationName;
   readonly alpha: number;
+
+  /** softmax's and logSoftmax's axis (null for the elementwise activations). */
+  readonly axis: number | null;
 
   constructor(args: ActivationLayerArgs) {
     super(argsObject(args));
+    if (isRowActivationName(args.activation)) {
+      if (args.alpha !== undefined) throw new Error(`activationLayer: ${args.activation} takes no alpha`);
+      const axis = args.axis ?? -1;
+      if (!Number.isInteger(axis)) throw new Error(`activationLayer: axis must be an integer, got ${describe(args.axis)}`);
+      this.activation = args.activation;
+      this.alpha = 0;
+      this.axis = axis;
+      this.supportsMasking = true;
+      return;
+    }
+    if (args.axis !== undefined) throw new Error(`activationLayer: ${String(args.activation)} takes no axis (only softmax and logSoftmax do)`);
+    this.axis = null;
     if (!isActivationName(args.activation)) {
       throw new Error(
-        `activationLayer: activation must be one of ${Object.keys(activations).join(', ')}, got ${JSON.stringify(args?.activation)}`,
+        `activationLayer: activation must be one of ${[...Object.keys(activations), ...Object.keys(rowActivations)].join(', ')}, got ${JSON.stringify(args?.activation)}`,
       );
     }
     const def = activations[args.activation];
@@ -46,6 +65,7 @@ export class ActivationLayer extends layers.Layer {
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     this.invokeCallHook(inputs, kwargs);
     const x = Array.isArray(inputs) ? exactlyOne(inputs) : inputs;
+    if (isRowActivationName(this.activation)) return rowActivations[this.activation](x, this.axis ?? -1);
     return opFor(this.activation)(x, this.alpha);
   }
 
@@ -55,7 +75,8 @@ export class ActivationLayer extends layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     const own: tf.serialization.ConfigDict = { activation: this.activation };
-    if (activations[this.activation].hasAlpha) own.alpha = this.alpha;
+    if (this.axis != null) own.axis = this.axis;
+    else if (activations[this.activation].hasAlpha) own.alpha = this.alpha;
     return { ...super.getConfig(), ...own };
   }
 }
