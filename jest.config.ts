@@ -31,7 +31,7 @@ const config: Config = {
       displayName: 'tfjs 3.21',
       globals: { EXPECTED_TFJS: '3.21.0' },
       roots: ['<rootDir>/__tests__'],
-      testMatch: ['<rootDir>/__tests__/{ops,kernels,gradcheck,layers}/**/*.test.ts'],
+      testMatch: ['<rootDir>/__tests__/{ops,kernels,gradcheck,layers,softmax}/**/*.test.ts'],
       moduleNameMapper: {
         ...library,
         '^@tensorflow/(tfjs[a-z-]*)(/.*)?$': '<rootDir>/compat/tfjs3/node_modules/@tensorflow/$1$2',

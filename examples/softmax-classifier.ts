@@ -29,7 +29,11 @@ export function classifierData(samples: number, seed = 7): { xs: tf.Tensor2D; ys
   });
 }
 
-export function makeClassifier(kind: ClassifierKind, learningRate = 0.1): tf.Sequential {
+/**
+ * The model of one kind. `weights`: initial weights to start from (copied), so every kind starts
+ * from the same point; tfjs-layers 3.21's glorotUniform ignores its seed, so seeds alone do not.
+ */
+export function makeClassifier(kind: ClassifierKind, weights?: tf.Tensor[], learningRate = 0.1): tf.Sequential {
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const activation = kind === 'tf' ? 'softmax' : kind === 'ours' ? layerActivation('softmax') : undefined;
   const model = tf.sequential({
@@ -40,6 +44,7 @@ export function makeClassifier(kind: ClassifierKind, learningRate = 0.1): tf.Seq
   });
   const loss = kind === 'oursFused' ? (yTrue: tf.Tensor, logits: tf.Tensor) => softmaxCrossEntropy(yTrue, logits) : 'categoricalCrossentropy';
   model.compile({ optimizer: tf.train.sgd(learningRate), loss });
+  if (weights != null) model.setWeights(weights);
   return model;
 }
 
@@ -71,12 +76,15 @@ async function main(): Promise<void> {
     await tf.setBackend(backend);
     await tf.ready();
     const { xs, ys } = classifierData(samples);
+    const init = makeClassifier('tf');
+    const weights = init.getWeights().map((w) => w.clone());
+    init.dispose();
     const seconds: Record<ClassifierKind, number[]> = { tf: [], ours: [], oursFused: [] };
     const losses: Partial<Record<ClassifierKind, number[]>> = {};
     // Kinds alternate within each round, so drift in the machine's load hits all of them.
     for (let round = 0; round < rounds + 1; round++) {
       for (const kind of classifierKinds) {
-        const model = makeClassifier(kind);
+        const model = makeClassifier(kind, weights);
         const t0 = performance.now();
         const l = await trainClassifier(model, xs, ys, epochs, batch);
         const s = (performance.now() - t0) / 1000;
@@ -92,7 +100,7 @@ async function main(): Promise<void> {
       const ratio = kind === 'tf' ? '' : `  ${(rate(kind) / rate('tf')).toFixed(2)}x tf's`;
       console.log(`  ${kind.padEnd(9)} losses ${(losses[kind] ?? []).map((l) => l.toFixed(6)).join(', ')}  ${rate(kind).toFixed(2)} epochs/s${ratio}`);
     }
-    tf.dispose([xs, ys]);
+    tf.dispose([xs, ys, ...weights]);
   }
 }
 
