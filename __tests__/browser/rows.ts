@@ -80,6 +80,9 @@ export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
     const nanRows = conv.slice(0, 3).every((row) => row.every(Number.isNaN));
     const limit = conv[3][0] === (name === 'softmax' ? 0 : -Infinity);
     add(`${name}: conventions (NaN rows, -Infinity element)`, nanRows && limit, JSON.stringify(conv));
+    // The gradient carries a row's NaN: every element of a NaN row's dx is NaN, the other row's finite.
+    const gNaN = (await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), tf.tensor2d([[1, 2, 3], [1, -1, 2]]))))(tf.tensor2d([[1, NaN, 2], [0, 1, 2]])).array()) as number[][];
+    add(`${name}: gradient of a NaN row is NaN, of a finite row finite`, gNaN[0].every(Number.isNaN) && gNaN[1].every(Number.isFinite), JSON.stringify(gNaN));
     tf.dispose([x, dy]);
   }
   const logits = tf.tensor2d(randomRows(8 * 50, 4, 11), [8, 50]);

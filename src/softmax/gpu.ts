@@ -139,8 +139,10 @@ const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNa
   logSoftmax_backward: {
     variableNames: ['DY', 'S', 'R'],
     code: `
+        // The driver's exp: its relative error at tiny e^o is far inside the backward's absolute
+        // bound, and it costs less than expReduced; NaN tested first (SwiftShader's exp(NaN) is 0).
         float o = getS(c.x, c.y);
-        setOutput(getDY(c.x, c.y) - (isinf(o) ? 0.0 : expReduced(o)) * getR(c.x, 0));`,
+        setOutput(isnan(o) ? NAN : getDY(c.x, c.y) - (isinf(o) ? 0.0 : exp(o)) * getR(c.x, 0));`,
   },
 };
 
@@ -166,7 +168,7 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
       const program = new RowProgram(['LS', 'LABELS', 'DY'], ls.shape.slice(), `
         ivec2 c = getOutputCoords();
         float o = getLS(c.x, c.y);
-        setOutput(((isinf(o) ? 0.0 : expReduced(o)) - getLABELS(c.x, c.y)) * (getDY() / ${rows}.0));`);
+        setOutput(isnan(o) ? NAN : ((isinf(o) ? 0.0 : exp(o)) - getLABELS(c.x, c.y)) * (getDY() / ${rows}.0));`);
       return gl.runWebGLProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
     }
     const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
@@ -326,7 +328,7 @@ const wgslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNa
     variableNames: ['DY', 'S', 'R'],
     code: `
           let o = S[index];
-          result[index] = DY[index] - select(expReduced(o), 0.0, isinf(o)) * R[r];`,
+          result[index] = select(DY[index] - select(exp(o), 0.0, isinf(o)) * R[r], uniforms.NAN, isnan(o));`,
   },
 };
 
@@ -338,7 +340,7 @@ export function webgpuRowKernel(kernel: RowKernel): KernelFunc {
       const rows = (attrs as { rows: number }).rows;
       const program = new GpuRowProgram(`tfjsActivations_crossEntropy_backward_${rows}`, ['LS', 'LABELS', 'DY'], ls.shape.slice(), `
           let o = LS[index];
-          result[index] = (select(expReduced(o), 0.0, isinf(o)) - LABELS[index]) * (DY[0] / ${rows}.0);`);
+          result[index] = select((select(exp(o), 0.0, isinf(o)) - LABELS[index]) * (DY[0] / ${rows}.0), uniforms.NAN, isnan(o));`);
       return gpu.runWebGPUProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
     }
     const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
