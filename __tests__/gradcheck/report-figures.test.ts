@@ -54,3 +54,64 @@ describe('gradcheck report figures', () => {
     }
   });
 });
+
+/** x^2 with a gradient of `wrong(x)`: the analytic side as the test sets it. */
+function withGradient(wrong: (x: tf.Tensor) => tf.Tensor): GradcheckFunction {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([x]);
+    return { value: tf.square(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, wrong(saved[0])) };
+  }) as unknown as GradcheckFunction;
+}
+
+// The tally's rules, each found unread by a second mutation run (docs/mutation.md).
+describe('gradcheck tally rules', () => {
+  beforeAll(() => setBackend('cpu'));
+
+  it('a passing check still names its worst entry', async () => {
+    const r = await gradcheck((v) => tf.square(v), [tf.tensor([0.5, -1, 1.5])]);
+    expect(r.ok).toBe(true);
+    for (const m of r.methods) expect(m.worst).not.toBeNull();
+    expect(r.worst).not.toBeNull();
+  });
+
+  it('an exactly zero gradient has relative error 0, not 0/0', async () => {
+    const r = await gradcheck((v) => tf.mul(v, 0), [tf.tensor([0.5, -1, 1.5])]);
+    expect(r.ok).toBe(true);
+    for (const m of r.methods) {
+      expect(m.worst!.absError).toBe(0);
+      expect(m.worst!.relError).toBe(0);
+      expect(m.maxRelError).toBe(0);
+    }
+  });
+
+  it('a NaN analytic entry ranks worst, and the maxima stay those of the finite entries', async () => {
+    // Wrong by 100 at element 0, NaN at element 2 (dy * NaN).
+    const f = withGradient((x) => tf.add(tf.mul(2, x), tf.tensor([100, 0, NaN])));
+    const r = await gradcheck(f, [tf.tensor([0.5, -1, 1.5])]);
+    expect(r.ok).toBe(false);
+    const jac = r.methods.find((m) => m.method === 'jacobian')!;
+    expect(jac.worst!.index).toBe(2);
+    expect(Number.isNaN(jac.worst!.analytic)).toBe(true);
+    expect(jac.failures).toBe(4); // 0 * NaN is NaN: the NaN column fails in every row of the Jacobian
+    expect(jac.maxAbsError).toBeCloseTo(100, 1);
+    expect(Number.isFinite(jac.maxRelError)).toBe(true);
+    expect(jac.maxRelError).toBeCloseTo(100 / 101, 2);
+  });
+
+  it('of equal errors, the first element is the worst', async () => {
+    const f = withGradient((x) => tf.add(tf.mul(2, x), 1));
+    const r = await gradcheck(f, [tf.tensor([0.75, 0.75, 0.75])]);
+    const jac = r.methods.find((m) => m.method === 'jacobian')!;
+    expect(jac.failures).toBe(3);
+    expect(jac.worst!.index).toBe(0);
+  });
+
+  it('a check that compared nothing is not ok', async () => {
+    // Every element sits on a declared kink, so every one is skipped.
+    const r = await gradcheck((v) => tf.relu(v), [tf.tensor([0, 0])], { kinks: [0] });
+    expect(r.methods.every((m) => m.comparisons === 0)).toBe(true);
+    expect(r.ok).toBe(false);
+    for (const m of r.methods) expect(m.ok).toBe(false);
+  });
+});
