@@ -41,7 +41,16 @@ export type ExpandedOp = 'log1p' | 'erf';
 
 /** e with every `ops` node replaced by its expansion (a renderer's missing natives). */
 export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {
+  // A node reached twice stays one node (renderers compute shared nodes once).
+  const memo = new Map<Expr, Expr>();
   const go = (n: Expr): Expr => {
+    const done = memo.get(n);
+    if (done != null) return done;
+    const out = step(n);
+    memo.set(n, out);
+    return out;
+  };
+  const step = (n: Expr): Expr => {
     switch (n.kind) {
       case 'const': case 'var': case 'param': return n;
       case 'unary': {

@@ -54,8 +54,17 @@ function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tens
   return noGradient(a, b);
 }
 
-function render(e: Expr | Cond, x: Tensor, alpha: number): T {
-  const r = (y: Expr | Cond) => render(y, x, alpha);
+/** A node reached twice (by identity) is computed once: `memo` holds what each rendered to. */
+function render(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | Cond, T>): T {
+  const done = memo.get(e);
+  if (done !== undefined) return done;
+  const out = renderNode(e, x, alpha, memo);
+  memo.set(e, out);
+  return out;
+}
+
+function renderNode(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | Cond, T>): T {
+  const r = (y: Expr | Cond) => render(y, x, alpha, memo);
   const tensor = (y: T): Tensor => (typeof y === 'number' ? tf.scalar(y) : y);
   switch (e.kind) {
     case 'const': return e.value;
@@ -77,7 +86,7 @@ export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
   // Nothing to compute; tfjs 3.21's where cannot broadcast a scalar branch to shape [0].
   if (x.size === 0) return tf.zerosLike(x);
   return tf.tidy(() => {
-    const out = render(e, x, alpha);
+    const out = render(e, x, alpha, new Map());
     const t = typeof out === 'number' ? tf.fill(x.shape, out, 'float32') : fit(out, x);
     return propagatesNaN(e) ? t : tf.where(isNaNMask(x), x, t);
   });
