@@ -80,8 +80,16 @@ beforeAll(async () => {
 
 // --- training: same math as tf's built-ins ------------------------------------------------------
 
+/** Activations the installed tfjs-layers has an equivalent of (tfjs-layers 3.x has no 'gelu', 'gelu_new'). */
+// (Unbuilt layers hold no weights: nothing to dispose.)
+const withLayersEquivalent = activationNames.filter((n) => tfDenseWithActivation(activations[n], ALPHA, { units: 1 }) != null);
+const withoutLayersEquivalent = activationNames.filter((n) => !withLayersEquivalent.includes(n));
+
 describe('MLP 2-16-16-1 on two moons (cpu): ours in the activation field trains like tf built-ins', () => {
-  it.each(activationNames)('%s: loss curve equals the built-in one within float32 tolerance, and converges', async (name) => {
+  if (withoutLayersEquivalent.length > 0) {
+    it.skip.each(withoutLayersEquivalent)(`%s: not compared: this tfjs-layers (${tf.version.layers}) has no equivalent activation`, () => undefined);
+  }
+  it.each(withLayersEquivalent)('%s: loss curve equals the built-in one within float32 tolerance, and converges', async (name) => {
     const builtin = mlp('builtin', name);
     const ours = mlp('ours', name);
     copyWeights(builtin, ours);
@@ -282,6 +290,10 @@ describe('identifiers and the layer', () => {
       'tfjsActivations>tanh',
       'tfjsActivations>relu',
       'tfjsActivations>leakyRelu',
+      'tfjsActivations>gelu',
+      'tfjsActivations>geluTanh',
+      'tfjsActivations>silu',
+      'tfjsActivations>mish',
     ]);
     expect(layerActivation('leakyRelu', 0.01)).toBe('tfjsActivations>leakyRelu');
     expect(layerActivation('leakyRelu', -0.5)).toBe('tfjsActivations>leakyRelu(alpha=-0.5)');
