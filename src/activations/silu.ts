@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, div, exp, lt, max, mul, neg, select } from '../expr/ast';
+import { abs, add, clip, div, exp, ge, lt, max, mul, neg, select } from '../expr/ast';
 import { LocalPool, f64Lanes, sigmoidF64, splat } from '../expr/wat-lib';
-import type { Expr } from '../expr/ast';
 import { sigma } from './float64';
 import type { ActivationSpec, WatForward } from './types';
 
@@ -33,13 +32,16 @@ export const silu = {
     const zc = max(z, -100);
     return div(zc, add(1, exp(neg(zc))));
   },
-  // Both sigmoids as 1 / (1 + e^-v), which cannot give inf * 0. Clamped at +-80 (e^80 is finite
-  // in float32, so the second order, tf's gradient of these ops, has no inf * 0 either), and 0
-  // below -80 so -inf gives 0.
+  // One exp and one division for both sigmoids: e = e^-|s| <= 1 (no overflow), r = 1 / (1 + e);
+  // sigmoid(s) is r above 0 and e r below, sigmoid(-s) the other. Clamped at +-80 for +-inf
+  // (0 below -80, so -inf gives 0, not -80 e^-80).
   derivative: (s) => {
     const sc = clip(s, -80, 80);
-    const sig = (v: Expr) => div(1, add(1, exp(neg(v))));
-    return select(lt(s, -80), 0, mul(sig(sc), add(1, mul(sc, sig(neg(sc))))));
+    const e = exp(neg(abs(sc)));
+    const r = div(1, add(1, e));
+    const er = mul(e, r);
+    const pos = ge(sc, 0);
+    return select(lt(s, -80), 0, mul(select(pos, r, er), add(1, mul(sc, select(pos, er, r)))));
   },
   saves: 'input',
   reference: {
