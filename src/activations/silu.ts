@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { abs, add, clip, div, exp, ge, lt, max, mul, neg, select } from '../expr/ast';
+import { add, clip, div, exp, gt, lt, max, min, mul, neg, select } from '../expr/ast';
 import { LocalPool, f64Lanes, sigmoidF64, splat } from '../expr/wat-lib';
 import { sigma } from './float64';
 import type { ActivationSpec, WatForward } from './types';
@@ -37,10 +37,13 @@ export const silu = {
   // (0 below -80, so -inf gives 0, not -80 e^-80).
   derivative: (s) => {
     const sc = clip(s, -80, 80);
-    const e = exp(neg(abs(sc)));
+    // -|s| as min(s, -s): at s = 0 tf's minimum differentiates its first argument, the side
+    // (s <= 0) the select below takes there, so the second order stays exact at 0 (abs would
+    // give e' = 0 there: g''(0) off by 0.5).
+    const e = exp(min(sc, neg(sc)));
     const r = div(1, add(1, e));
     const er = mul(e, r);
-    const pos = ge(sc, 0);
+    const pos = gt(sc, 0);
     return select(lt(s, -80), 0, mul(select(pos, r, er), add(1, mul(sc, select(pos, er, r)))));
   },
   saves: 'input',
