@@ -87,7 +87,7 @@ const withoutLayersEquivalent = activationNames.filter((n) => !withLayersEquival
 
 describe('MLP 2-16-16-1 on two moons (cpu): ours in the activation field trains like tf built-ins', () => {
   if (withoutLayersEquivalent.length > 0) {
-    it.skip.each(withoutLayersEquivalent)(`%s: not compared: this tfjs-layers (${tf.version.layers}) has no equivalent activation`, () => undefined);
+    it.skip.each(withoutLayersEquivalent)(`%s: not compared: this tfjs-layers (${tf.version['tfjs-layers']}) has no equivalent activation`, () => undefined);
   }
   it.each(withLayersEquivalent)('%s: loss curve equals the built-in one within float32 tolerance, and converges', async (name) => {
     const builtin = mlp('builtin', name);
