@@ -3,6 +3,8 @@ import { util } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
+import { expand } from './expand';
+import type { ExpandedOp } from './expand';
 
 /*
  * tf-ops renderer: an expression as differentiable tf ops on the element tensor. It is the
@@ -70,7 +72,11 @@ function renderNode(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | C
     case 'const': return e.value;
     case 'var': return x;
     case 'param': return alpha;
-    case 'unary': return unaryTf[e.op](tensor(r(e.x)));
+    case 'unary': {
+      // A backend without tf's kernel (tfjs 3.21's wasm has no Erf) gets the language's expansion.
+      const expansion = expandedWithout(e.op);
+      return expansion != null ? r(expansion(e.x)) : unaryTf[e.op](tensor(r(e.x)));
+    }
     case 'binary': return binaryTf[e.op](r(e.a), r(e.b));
     case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
     case 'select': {
@@ -90,6 +96,16 @@ export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
     const t = typeof out === 'number' ? tf.fill(x.shape, out, 'float32') : fit(out, x);
     return propagatesNaN(e) ? t : tf.where(isNaNMask(x), x, t);
   });
+}
+
+/** tf's kernel behind each op with an expansion in the language (./expand). */
+const expandableKernels: Record<ExpandedOp, string> = { erf: 'Erf', log1p: 'Log1p' };
+
+/** The expansion of op where the active backend lacks tf's kernel for it, else null. */
+function expandedWithout(op: UnaryOp): ((x: Expr) => Expr) | null {
+  if (op !== 'erf' && op !== 'log1p') return null;
+  if (tf.getKernel(expandableKernels[op], tf.getBackend()) != null) return null;
+  return (x) => expand({ kind: 'unary', op, x }, [op]);
 }
 
 /** Where x is NaN: tf.isNaN, or x != x on a backend without an IsNan kernel (tfjs 3.21's wasm). */
