@@ -49,7 +49,9 @@ describe('wasm kernels are registered', () => {
 /** The error tf's way of computing def gives on this backend when a kernel it needs is missing, or null. */
 function builtinMissingKernel(def: (typeof activations)[string], alpha: number): string | null {
   try {
-    tf.tidy(() => tf.grad((t: tf.Tensor) => def.builtin(t, alpha))(tf.tensor1d([0.5])));
+    tf.tidy(() => {
+      tf.grad((t: tf.Tensor) => def.builtin(t, alpha))(tf.tensor1d([0.5]));
+    });
     return null;
   } catch (e) {
     if (/not registered/.test((e as Error).message)) return (e as Error).message;
