@@ -77,8 +77,11 @@ describe('demo-table (benchmarks/src/commands/demoTable.ts)', () => {
       rows.forEach(([z, g, d, grad], i) => {
         const [f, df] = formulas[Math.floor(i / 5)];
         expect(z).toBe(-2 + (i % 5));
-        expect(Math.abs(g - f(z))).toBeLessThanOrEqual(5e-7);
-        expect(Math.abs(d - df(z))).toBeLessThanOrEqual(5e-7);
+        // Printed to 6 decimals (5e-7 of rounding); the input-saving four's float32 derivatives add
+        // up to 2.4e-7 more.
+        const tol = i < 20 ? 5e-7 : 1e-6;
+        expect(Math.abs(g - f(z))).toBeLessThanOrEqual(tol);
+        expect(Math.abs(d - df(z))).toBeLessThanOrEqual(tol);
         expect(grad).toBe(d);
       });
     }
