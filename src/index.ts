@@ -1,8 +1,10 @@
 import { builtinOps } from './ops';
 
 // The built-ins' ops, generated from the registry (src/ops.ts) and typed from their specs.
-export const { sigmoid, tanh, relu, leakyRelu } = builtinOps;
-export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative } = builtinOps;
+export const { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish } = builtinOps;
+/** swish is SiLU's other name (tfjs-layers' 'swish'): the same op. */
+export const swish = silu;
+export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative, geluDerivative, geluTanhDerivative, siluDerivative, mishDerivative } = builtinOps;
 export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput } = builtinOps;
 export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';

@@ -4,7 +4,7 @@ import { hasKernel, runBackward, runForward } from '../../src/kernels';
 import { compositeBackward } from '../../src/kernels/composite';
 import { setBackend } from '../helpers/backends';
 import { float32Sweep, ulpDistance } from '../helpers/float32';
-import { alphasOf, expectSameValues, savedFor, values } from './helpers';
+import { alphasOf, expectBackwardMatches, expectSameValues, savedFor, values } from './helpers';
 
 /*
  * The cpu kernels: at every size they run the definitions' wasm SIMD bodies over a scratch heap
@@ -32,14 +32,14 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
     expect(hasKernel(def, 'backward', 'cpu')).toBe(true);
   });
 
-  it.each([...SMALL_SIZES, ...SIMD_SIZES])('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula, bit for bit', (n) => {
+  it.each([...SMALL_SIZES, ...SIMD_SIZES])('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula (bit for bit, or within derivativeAbs where routines differ)', (n) => {
     for (const alpha of alphasOf(name)) {
       tf.tidy(() => {
         const x = tf.tensor1d(chunkValues(n, n + 3));
         const dy = tf.tensor1d(chunkValues(n, n + 5, -2, 2));
         const s = savedFor(name, x, alpha);
-        expectSameValues(runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha));
-        expectSameValues(runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha));
+        expectBackwardMatches(def, runBackward(def, dy, s, alpha), compositeBackward(def, dy, s, alpha), dy);
+        expectBackwardMatches(def, runBackward(def, null, s, alpha), compositeBackward(def, null, s, alpha), null);
       });
     }
   });
@@ -66,15 +66,21 @@ describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
   const def = activations[name];
   const cases = alphasOf(name).flatMap((alpha) => [...SMALL_SIZES, ...SIMD_SIZES].map((n) => [n, alpha] as const));
 
-  it.each(cases)('size %i, alpha %p: within its ulps of tf\'s cpu kernel at every size (one SIMD path), NaN, +-0, +-inf, +-1 exact', (n, alpha) => {
+  // Against tf's own kernel where it has one; against the float64 reference (rounded to float32)
+  // where tf's way is a tfjs-layers composite, which cancels (gelu's 1 + erf below 0).
+  const yardstick = def.tfKernel != null ? "tf's cpu kernel" : 'the float64 reference';
+  it.each(cases)(`size %i, alpha %p: within its ulps of ${yardstick} at every size (one SIMD path), NaN, +-0, +-inf, +-1 exact`, (n, alpha) => {
     tf.tidy(() => {
-      const x = tf.tensor1d(chunkValues(n, n + 11, -10, 10));
+      const xv = chunkValues(n, n + 11, -10, 10);
+      const x = tf.tensor1d(xv);
       const ours = runForward(def, x, alpha).dataSync();
-      const theirs = def.builtin(x, alpha).dataSync();
+      const theirs = def.tfKernel != null ? def.builtin(x, alpha).dataSync() : Float32Array.from(xv, (v) => def.reference.value(v, alpha));
       const exact = (i: number) => Object.is(ours[i], theirs[i]) || (Number.isNaN(ours[i]) && Number.isNaN(theirs[i]));
       let worst = 0;
       for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1) expect(exact(i)).toBe(true);
+        // Saturated values are exact against tf's kernel; against the reference, non-finite ones.
+        const saturated = def.tfKernel != null ? theirs[i] === 0 || Math.abs(theirs[i]) === 1 : false;
+        if (!Number.isFinite(theirs[i]) || saturated) expect(exact(i)).toBe(true);
         worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
       }
       // How far the SIMD forward may be from tf's cpu kernel: the definition states it.
@@ -82,11 +88,12 @@ describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
     });
   });
 
-  it.each(alphasOf(name))('alpha %p: within 1 ulp of the float64 reference over the dense float32 sweep, subnormal results included', (alpha) => {
+  it.each(alphasOf(name))('alpha %p: within 1 ulp (or the ulps it states) of the float64 reference over the dense float32 sweep, subnormal results included', (alpha) => {
     const z = float32Sweep(1 / 256);
     const got = tf.tidy(() => runForward(def, tf.tensor1d(z), alpha).dataSync());
     let worst = 0;
     for (let i = 0; i < z.length; i++) worst = Math.max(worst, ulpDistance(got[i], def.reference.value(z[i], alpha)));
-    expect(worst).toBeLessThanOrEqual(1);
+    // 1 for the four with tf kernels; an activation states its own (silu's float32 z / (1 + e^-z): 3).
+    expect(worst).toBeLessThanOrEqual(Math.max(1, def.tolerance.forwardUlp));
   });
 });

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activations } from 'tfjs-activations';
-import type { ActivationName } from 'tfjs-activations';
+import type { ActivationDefinition, ActivationName } from 'tfjs-activations';
 import { runForward } from '../../src/kernels';
-import { seededRandom } from '../../src/gradcheck/float32';
+import { seededRandom, ulp } from '../../src/gradcheck/float32';
 
 /** Shared by the kernel tests: inputs with special values, the saved tensor, exact comparison. */
 
@@ -25,6 +25,25 @@ export function savedFor(name: ActivationName, x: tf.Tensor, alpha: number): tf.
 }
 
 /** Element-wise equality that tells -0 from +0 and takes NaN as equal to NaN; names the first miss. */
+/**
+ * The fused backward against tf ops computing the same formula: bit for bit, or within the
+ * definition's derivativeAbs per unit of |dy| (plus one ulp) where its routines differ from tf's.
+ */
+export function expectBackwardMatches(def: ActivationDefinition, got: tf.Tensor, want: tf.Tensor, dy: tf.Tensor | null): void {
+  if (def.tolerance.derivativeAbs === 0) return expectSameValues(got, want);
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  const d = dy?.dataSync();
+  let bad = '';
+  for (let i = 0; i < a.length && bad === ''; i++) {
+    if (Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i]))) continue;
+    const allowed = def.tolerance.derivativeAbs * Math.abs(d?.[i] ?? 1) + ulp(b[i]);
+    if (!(Math.abs(a[i] - b[i]) <= allowed)) bad = `at ${i}: ${a[i]} vs ${b[i]} (allowed ${allowed})`;
+  }
+  expect(bad === '' ? 'all within tolerance' : bad).toBe('all within tolerance');
+}
+
 export function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
   expect(got.dtype).toBe('float32');
   expect(got.shape).toEqual(want.shape);

@@ -80,8 +80,16 @@ beforeAll(async () => {
 
 // --- training: same math as tf's built-ins ------------------------------------------------------
 
+/** Activations the installed tfjs-layers has an equivalent of (tfjs-layers 3.x has no 'gelu', 'gelu_new'). */
+// (Unbuilt layers hold no weights: nothing to dispose.)
+const withLayersEquivalent = activationNames.filter((n) => tfDenseWithActivation(activations[n], ALPHA, { units: 1 }) != null);
+const withoutLayersEquivalent = activationNames.filter((n) => !withLayersEquivalent.includes(n));
+
 describe('MLP 2-16-16-1 on two moons (cpu): ours in the activation field trains like tf built-ins', () => {
-  it.each(activationNames)('%s: loss curve equals the built-in one within float32 tolerance, and converges', async (name) => {
+  if (withoutLayersEquivalent.length > 0) {
+    it.skip.each(withoutLayersEquivalent)(`%s: not compared: this tfjs-layers (${tf.version['tfjs-layers']}) has no equivalent activation`, () => undefined);
+  }
+  it.each(withLayersEquivalent)('%s: loss curve equals the built-in one within float32 tolerance, and converges', async (name) => {
     const builtin = mlp('builtin', name);
     const ours = mlp('ours', name);
     copyWeights(builtin, ours);
@@ -244,7 +252,7 @@ describe('save -> load (tf.io.withSaveHandler / tf.io.fromMemory)', () => {
 
   it('rejects names that are not canonical ours, with tfjs-layers’ unknown-activation error', async () => {
     const artifacts = await saveToMemory(mixedModel());
-    for (const bad of ['leakyRelu(alpha=abc)', 'leakyRelu(alpha=0.20)', 'leakyRelu(alpha=Infinity)', 'sigmoid(alpha=0.2)', 'gelu']) {
+    for (const bad of ['leakyRelu(alpha=abc)', 'leakyRelu(alpha=0.20)', 'leakyRelu(alpha=Infinity)', 'sigmoid(alpha=0.2)', 'notAnActivation']) {
       const topology = JSON.parse(topologyJson(artifacts).replace('leaky_relu(alpha=0.2)', bad));
       // Read the message ourselves: jest's rejects.toThrow source-maps the stack through tfjs (slow).
       const message = await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: topology })).then(
@@ -282,6 +290,10 @@ describe('identifiers and the layer', () => {
       'tfjsActivations>tanh',
       'tfjsActivations>relu',
       'tfjsActivations>leakyRelu',
+      'tfjsActivations>gelu',
+      'tfjsActivations>geluTanh',
+      'tfjsActivations>silu',
+      'tfjsActivations>mish',
     ]);
     expect(layerActivation('leakyRelu', 0.01)).toBe('tfjsActivations>leakyRelu');
     expect(layerActivation('leakyRelu', -0.5)).toBe('tfjsActivations>leakyRelu(alpha=-0.5)');
@@ -294,7 +306,7 @@ describe('identifiers and the layer', () => {
     expect(() => layerActivation('sigmoid', 0.1)).toThrow(/sigmoid takes no alpha/);
     expect(() => layerActivation('notAnActivation' as ActivationName)).toThrow(/unknown activation "notAnActivation"/);
     expect(() => activationLayer({ activation: 'relu', alpha: 0.1 })).toThrow(/relu takes no alpha/);
-    expect(() => activationLayer({ activation: 'gelu' as ActivationName })).toThrow(/activation must be one of/);
+    expect(() => activationLayer({ activation: 'notAnActivation' as ActivationName })).toThrow(/activation must be one of/);
     expect(() => activationLayer({ activation: 'leakyRelu', alpha: Infinity })).toThrow(/alpha must be a finite number/);
   });
 });

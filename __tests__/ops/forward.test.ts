@@ -10,7 +10,12 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
 
   const sweep = float32Sweep();
 
-  it.each(activationNames)('%s equals tf built-in (bit-exact, or within 2 ulp where the kernels differ)', (name) => {
+  // tf's single-kernel built-ins; a tfjs-layers composite (gelu's 1 + erf) cancels where ours
+  // does not, so ours is compared with float64 instead (kernels tests, checkActivation, issue14).
+  const singleKernel = activationNames.filter((n) => activations[n].tfKernel != null);
+  const composite = activationNames.filter((n) => activations[n].tfKernel == null);
+  if (composite.length > 0) it.skip.each(composite)("%s: not compared bit for bit: tf's way is a tfjs-layers composite, less accurate than ours", () => undefined);
+  it.each(singleKernel)('%s equals tf built-in (bit-exact, or within 2 ulp where the kernels differ)', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
@@ -43,13 +48,20 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
       const got = opFor(name)(x, alpha).dataSync();
-      const tfs = def.builtin(x, alpha).dataSync();
+      // Where tf's way cannot run here (tfjs 3.21's wasm has no Erf, Softplus), the bound is 1 ulp.
+      let tfs: Float32Array | null;
+      try {
+        tfs = def.builtin(x, alpha).dataSync() as Float32Array;
+      } catch (e) {
+        if (!/not registered/.test((e as Error).message)) throw e;
+        tfs = null;
+      }
       for (let i = 0; i < sweep.length; i++) {
         const want = def.reference.value(sweep[i], alpha);
         // tf's wasm sigmoid (XNNPACK, which we keep: it is fast) is up to 3 ulp off and flushes
         // subnormal results to 0; everything of ours is within 1 ulp.
         const ours = ulpDistanceFtz(got[i], want);
-        const bound = Math.max(1, ulpDistanceFtz(tfs[i], want));
+        const bound = Math.max(1, tfs == null ? 1 : ulpDistanceFtz(tfs[i], want));
         if (ours > bound) {
           throw new Error(`${name}(${sweep[i]}, alpha=${alpha}) = ${got[i]}, want ${want}: ${ours} ulp (tf: ${bound})`);
         }

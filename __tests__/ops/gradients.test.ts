@@ -41,7 +41,11 @@ describe.each(NODE_BACKENDS)('first-order gradients on %s', (backend) => {
     }
   });
 
-  it.each(activationNames)('%s: equals tf autodiff of the built-in (where tf is right)', (name) => {
+  // tf's autodiff of a tfjs-layers composite cancels (and gives NaN at +inf for gelu); ours is
+  // compared with float64 there instead (kernels tests, checkActivation).
+  const composite = activationNames.filter((n) => activations[n].tfKernel == null);
+  if (composite.length > 0) it.skip.each(composite)("%s: not compared with tf's autodiff: tf's way is a tfjs-layers composite, less accurate than ours", () => undefined);
+  it.each(activationNames.filter((n) => activations[n].tfKernel != null))('%s: equals tf autodiff of the built-in (where tf is right)', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);

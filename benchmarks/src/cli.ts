@@ -8,11 +8,14 @@ import type { BenchFlags } from './commands/bench';
 import { reportCommand } from './commands/report';
 import type { ReportFlags } from './commands/report';
 import { allPasses } from './bench/types';
+import { defaultModelOptions } from './bench/model';
 import { registerBrowserRunners } from './browser/driver/bench';
 import { browserCheckRunners } from './browser/driver/check';
 import { demoCommand } from './commands/demo';
 import type { DemoFlags } from './commands/demo';
 import { runCheckCommand } from './commands/check';
+import { modelCommand } from './commands/model';
+import type { ModelFlags } from './commands/model';
 import type { CheckCommandOptions } from './commands/check';
 
 // tfjs's own warnings (the "running TensorFlow.js in Node.js" banner) are not this tool's output;
@@ -66,6 +69,18 @@ program
   .option('--html <file>', 'write an HTML report with charts')
   .action(async (flags: BenchFlags) => {
     await benchCommand(flags);
+  });
+
+program
+  .command('model')
+  .description("train an MLP block 256 -> 1024 (activation) -> 256 (batch 64, random data) with ours and with tfjs-layers' own activation string, alternating epochs: epochs/s of each and the loss curves")
+  .option('--backends <list>', 'comma-separated Node backends', 'cpu,wasm')
+  .option('--activation <name>', 'the hidden activation', 'gelu')
+  .option('--epochs <n>', `timed epochs a side (default ${defaultModelOptions.epochs})`)
+  .option('--batches <n>', `batches an epoch (default ${defaultModelOptions.batches})`)
+  .option('--json <file>', 'write the reports as JSON')
+  .action(async (flags: ModelFlags) => {
+    await modelCommand(flags);
   });
 
 program

@@ -14,7 +14,7 @@ import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference
  * every target so a bad one fails now, with the definition's name in the message.
  */
 
-const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, derivativeUlp: 0 };
+const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, derivativeUlp: 0, derivativeAbs: 0 };
 
 function fail(name: string, what: string): never {
   throw new Error(`defineActivation('${name}'): ${what}`);
@@ -82,6 +82,7 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
   const tolerance: Tolerance = {
     forwardUlp: checkNumber(name, 'tolerance.forwardUlp', spec.tolerance?.forwardUlp ?? DEFAULT_TOLERANCE.forwardUlp),
     derivativeUlp: checkNumber(name, 'tolerance.derivativeUlp', spec.tolerance?.derivativeUlp ?? DEFAULT_TOLERANCE.derivativeUlp),
+    derivativeAbs: checkNumber(name, 'tolerance.derivativeAbs', spec.tolerance?.derivativeAbs ?? DEFAULT_TOLERANCE.derivativeAbs),
   };
 
   // Render every target now: a constant with no float32 value, say, fails here and not at first use.

@@ -5,11 +5,15 @@ import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
 import { relu } from './relu';
 import { leakyRelu } from './leakyRelu';
+import { gelu } from './gelu';
+import { geluTanh } from './geluTanh';
+import { silu } from './silu';
+import { mish } from './mish';
 
 export type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatForward } from './types';
 
 /** The library's activations: adding one is a file in this directory and a line here. */
-export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu } as const;
+export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish } as const;
 
 /** The names of the activations the library ships. */
 export type BuiltinActivationName = keyof typeof builtinSpecs;

@@ -1,36 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { add, div, exp, mul, neg, sub } from '../expr/ast';
-import { LocalPool, expF64, splat } from '../expr/wat-lib';
+import { LocalPool, f64Lanes, sigmoidF64 } from '../expr/wat-lib';
+import { sigma } from './float64';
 import type { ActivationSpec, WatForward } from './types';
-
-/** Logistic sigmoid, evaluated so that neither branch overflows. */
-function sigma(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
 
 /*
  * Hand-written SIMD forward, in float64 lanes rounded once to float32, so it is as accurate as
- * tf's cpu kernel (Math.exp in double): with h = |z| clamped to 120 (past 104 every result rounds
- * to 0 or 1), e = e^-h, then 1 / (1 + e) for z >= 0 and e / (1 + e) below, neither of which can
- * overflow. NaN stays NaN (pmin keeps it); -0 gives 0.5.
+ * tf's cpu kernel (Math.exp in double). -0 gives 0.5.
  */
 function watForward(): WatForward {
   const l = new LocalPool();
-  const f = (c: number) => splat(c, 'f64x2');
-  const [lo, hi, a, e] = ['lo', 'hi', 'a', 'e'].map((h) => l.local(h));
-  const half = (h: string) => `
-  (local.set ${a} (f64x2.neg (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(120)})))
-  (local.set ${e} ${expF64(a, l)})
-  (local.set ${h} (f64x2.div
-    (v128.bitselect ${f(1)} (local.get ${e}) (f64x2.ge (local.get ${h}) ${f(0)}))
-    (f64x2.add ${f(1)} (local.get ${e}))))`;
-  const code = `
-  (local.set ${lo} (f64x2.promote_low_f32x4 (local.get $z)))${half(lo)}
-  (local.set ${hi} (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $z) (local.get $z))))${half(hi)}
-  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-    (f32x4.demote_f64x2_zero (local.get ${lo})) (f32x4.demote_f64x2_zero (local.get ${hi})))`;
+  const code = f64Lanes(l, (h) => `
+  (local.set ${h} ${sigmoidF64(h, l)})`);
   return { code, locals: l.names };
 }
 

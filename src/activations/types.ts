@@ -37,10 +37,19 @@ export interface WatForward {
  * float32 ulps (the kernel tests read these; a new activation states its own).
  */
 export interface Tolerance {
-  /** SIMD forward vs tf's own op (def.builtin): different routines for the same function. */
+  /**
+   * SIMD forward vs tf's own op where that is one kernel (def.tfKernel), else vs the float64
+   * reference (a tfjs-layers composite such as 1 + erf cancels: it is no yardstick).
+   */
   readonly forwardUlp: number;
   /** Fused backward (SIMD) vs the same derivative as tf ops: 0 where both do the same float32 steps. */
   readonly derivativeUlp: number;
+  /**
+   * Where the derivative calls transcendental routines (ours in WAT, tf's libm or JS Math in tf
+   * ops), the two differ by rounding, and in ulps without bound where g' crosses 0: the absolute
+   * difference allowed instead, per unit of |dy| (0: bit for bit, as derivativeUlp says).
+   */
+  readonly derivativeAbs: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { abs, add, div, exp, gt, log, lt, mul, neg, poly, select, sub } from './ast';
+import { abs, add, clip, div, exp, gt, log, lt, mul, neg, poly, select, sub } from './ast';
 import type { Expr, UnaryOp } from './ast';
 
 /*
@@ -28,10 +28,12 @@ const ERF_T = [0.00011182147136423737, 0.5619505047798157, 0.018990248441696167,
 
 /**
  * erf(x): x S(x^2) below |x| = 1 (keeps -0 and the sign), else +-(1 - e^(-a^2) T(1/a)) with a =
- * |x| clamped to 4, past which erf is +-1 in float32. NaN passes through both branches.
+ * |x| clamped to [1, 4] (past 4 erf is +-1 in float32). NaN passes through both branches.
  */
 export function expandErf(x: Expr): Expr {
-  const a = select(gt(abs(x), 4), 4, abs(x));
+  // a is also kept >= 1, where the branch is not taken: tf differentiates both branches, and 1/a
+  // at x = 0 made the second order NaN there (0 * inf).
+  const a = clip(abs(x), 1, 4);
   const big = sub(1, mul(exp(neg(mul(a, a))), poly(ERF_T, div(1, a))));
   return select(lt(abs(x), 1), mul(x, poly(ERF_S, mul(x, x))), select(lt(x, 0), neg(big), big));
 }
@@ -41,7 +43,16 @@ export type ExpandedOp = 'log1p' | 'erf';
 
 /** e with every `ops` node replaced by its expansion (a renderer's missing natives). */
 export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {
+  // A node reached twice stays one node (renderers compute shared nodes once).
+  const memo = new Map<Expr, Expr>();
   const go = (n: Expr): Expr => {
+    const done = memo.get(n);
+    if (done != null) return done;
+    const out = step(n);
+    memo.set(n, out);
+    return out;
+  };
+  const step = (n: Expr): Expr => {
     switch (n.kind) {
       case 'const': case 'var': case 'param': return n;
       case 'unary': {

@@ -3,6 +3,8 @@ import { util } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
+import { expand } from './expand';
+import type { ExpandedOp } from './expand';
 
 /*
  * tf-ops renderer: an expression as differentiable tf ops on the element tensor. It is the
@@ -54,14 +56,27 @@ function withoutGradient(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tens
   return noGradient(a, b);
 }
 
-function render(e: Expr | Cond, x: Tensor, alpha: number): T {
-  const r = (y: Expr | Cond) => render(y, x, alpha);
+/** A node reached twice (by identity) is computed once: `memo` holds what each rendered to. */
+function render(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | Cond, T>): T {
+  const done = memo.get(e);
+  if (done !== undefined) return done;
+  const out = renderNode(e, x, alpha, memo);
+  memo.set(e, out);
+  return out;
+}
+
+function renderNode(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | Cond, T>): T {
+  const r = (y: Expr | Cond) => render(y, x, alpha, memo);
   const tensor = (y: T): Tensor => (typeof y === 'number' ? tf.scalar(y) : y);
   switch (e.kind) {
     case 'const': return e.value;
     case 'var': return x;
     case 'param': return alpha;
-    case 'unary': return unaryTf[e.op](tensor(r(e.x)));
+    case 'unary': {
+      // A backend without tf's kernel (tfjs 3.21's wasm has no Erf) gets the language's expansion.
+      const expansion = expandedWithout(e.op);
+      return expansion != null ? r(expansion(e.x)) : unaryTf[e.op](tensor(r(e.x)));
+    }
     case 'binary': return binaryTf[e.op](r(e.a), r(e.b));
     case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
     case 'select': {
@@ -77,10 +92,20 @@ export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
   // Nothing to compute; tfjs 3.21's where cannot broadcast a scalar branch to shape [0].
   if (x.size === 0) return tf.zerosLike(x);
   return tf.tidy(() => {
-    const out = render(e, x, alpha);
+    const out = render(e, x, alpha, new Map());
     const t = typeof out === 'number' ? tf.fill(x.shape, out, 'float32') : fit(out, x);
     return propagatesNaN(e) ? t : tf.where(isNaNMask(x), x, t);
   });
+}
+
+/** tf's kernel behind each op with an expansion in the language (./expand). */
+const expandableKernels: Record<ExpandedOp, string> = { erf: 'Erf', log1p: 'Log1p' };
+
+/** The expansion of op where the active backend lacks tf's kernel for it, else null. */
+function expandedWithout(op: UnaryOp): ((x: Expr) => Expr) | null {
+  if (op !== 'erf' && op !== 'log1p') return null;
+  if (tf.getKernel(expandableKernels[op], tf.getBackend()) != null) return null;
+  return (x) => expand({ kind: 'unary', op, x }, [op]);
 }
 
 /** Where x is NaN: tf.isNaN, or x != x on a backend without an IsNan kernel (tfjs 3.21's wasm). */

@@ -180,6 +180,39 @@ export function expF64(x: string, l: Locals): string {
   (f64x2.mul ${horner(EXP_TAYLOR, r, 'f64x2')} (i64x2.shl ${get(j)} (i32.const 52)))`;
 }
 
+/**
+ * Logistic sigmoid in float64 lanes of the local w, leaving 1 / (1 + e^-w): with e = e^-|w|
+ * (|w| clamped to 120: past 104 every float32 result is 0 or 1), 1 / (1 + e) for w >= 0 and
+ * e / (1 + e) below, neither of which can overflow. NaN stays NaN (pmin keeps it).
+ */
+export function sigmoidF64(w: string, l: Locals): string {
+  const f = (c: number) => splat(c, 'f64x2');
+  const a = l.local('a');
+  const e = l.local('e');
+  return `
+  (local.set ${a} (f64x2.neg (f64x2.pmin (f64x2.abs ${get(w)}) ${f(120)})))
+  (local.set ${e} ${expF64(a, l)})
+  (f64x2.div
+    (v128.bitselect ${f(1)} ${get(e)} (f64x2.ge ${get(w)} ${f(0)}))
+    (f64x2.add ${f(1)} ${get(e)}))`;
+}
+
+/**
+ * A float32 forward computed in float64 lanes and rounded once: `half(h)` is code that replaces
+ * the float64 local h (two of the four lanes of $z, promoted) by the result. Where float32
+ * arithmetic cannot reach 4 ulp (cancellation in 1 + erf, an argument like x^3 whose rounding
+ * an exponential amplifies), this is the simple exact-enough route.
+ */
+export function f64Lanes(l: Locals, half: (h: string) => string): string {
+  const lo = l.local('lo');
+  const hi = l.local('hi');
+  return `
+  (local.set ${lo} (f64x2.promote_low_f32x4 (local.get $z)))${half(lo)}
+  (local.set ${hi} (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $z) (local.get $z))))${half(hi)}
+  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (f32x4.demote_f64x2_zero ${get(lo)}) (f32x4.demote_f64x2_zero ${get(hi)}))`;
+}
+
 /** Locals named from hints, numbered so routines can be nested and repeated. */
 export class LocalPool implements Locals {
   readonly names: string[] = [];

@@ -38,8 +38,51 @@ function routine(f: (local: string, l: Locals) => string, x: string, l: Locals):
 const binaryWat: Record<BinaryOp, string> = { add: 'add', sub: 'sub', mul: 'mul', div: 'div', min: 'min', max: 'max' };
 const compareWat: Record<CompareOp, string> = { gt: 'gt', ge: 'ge', lt: 'lt', le: 'le' };
 
-function render(e: Expr | Cond, local: string, l: Locals): string {
-  const r = (x: Expr | Cond) => render(x, local, l);
+/**
+ * The nodes an expression reaches more than once (by identity: a spec that builds a subexpression
+ * once and uses it twice), so the renderer computes each once into a local. Leaves are not worth one.
+ */
+function sharedNodes(e: Expr): Set<Expr | Cond> {
+  const seen = new Set<Expr | Cond>();
+  const shared = new Set<Expr | Cond>();
+  const visit = (n: Expr | Cond): void => {
+    if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return;
+    if (seen.has(n)) {
+      shared.add(n);
+      return;
+    }
+    seen.add(n);
+    if (n.kind === 'unary') visit(n.x);
+    else if (n.kind === 'select') [n.cond, n.then, n.otherwise].forEach(visit);
+    else [n.a, n.b].forEach(visit);
+  };
+  visit(e);
+  return shared;
+}
+
+/** Shared nodes and the locals holding those already rendered. */
+interface Memo {
+  shared: Set<Expr | Cond>;
+  done: Map<Expr | Cond, string>;
+}
+
+/*
+ * A shared node's first rendering is `(local.tee $cse ...)`, every later one `(local.get $cse)`.
+ * That is sound because WAT evaluates operands in the order they are written, the strings below
+ * are built in that same order, and every branch of a select is evaluated (no short circuit).
+ */
+function render(e: Expr | Cond, local: string, l: Locals, memo: Memo): string {
+  if (!memo.shared.has(e)) return renderNode(e, local, l, memo);
+  const done = memo.done.get(e);
+  if (done != null) return `(local.get ${done})`;
+  const code = renderNode(e, local, l, memo);
+  const name = l.local('cse');
+  memo.done.set(e, name);
+  return `(local.tee ${name} ${code})`;
+}
+
+function renderNode(e: Expr | Cond, local: string, l: Locals, memo: Memo): string {
+  const r = (x: Expr | Cond) => render(x, local, l, memo);
   switch (e.kind) {
     case 'const': return splat(Math.fround(e.value));
     case 'var': return `(local.get ${local})`;
@@ -62,7 +105,8 @@ export interface WatBody {
 
 export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
-  const body = render(expand(e, ['log1p', 'erf']), local, pool);
+  const full = expand(e, ['log1p', 'erf']);
+  const body = render(full, local, pool, { shared: sharedNodes(full), done: new Map() });
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
   return { code, locals: pool.names };

@@ -58,6 +58,71 @@ function builtinBackward(kernel: string, x: Tensor, y: Tensor, alpha: number): (
   };
 }
 
+/** The engine's tape, which tfjs-core keeps private: what tf.grad records and walks back. */
+interface TapeNode {
+  kernelName: string;
+  inputs: Record<string, Tensor>;
+  outputs: Tensor[];
+  gradient?: (dys: (Tensor | null)[]) => Record<string, () => Tensor>;
+  saved?: Tensor[];
+}
+interface EngineTape {
+  state: { activeTape: TapeNode[] | null; gradientDepth: number };
+}
+
+/**
+ * tf's backward pass through a composite built-in (tfjs-layers' gelu: erf, div, add, mul, ...),
+ * exactly the gradient functions tf.grad's backprop runs, without the forward: the built-in runs
+ * once under a tape, and the returned function walks that tape back from dy as tfjs-core's
+ * backpropagateGradients does (nodes and inputs on the path from x only, gradients summed where
+ * a tensor feeds two nodes). `release` frees what the tape saved.
+ */
+function compositeBackward(def: ActivationDefinition, x: Tensor, alpha: number): { backward: (dy: Tensor) => Tensor; release(): void } {
+  const engine = tf.engine() as unknown as EngineTape;
+  if (engine.state.gradientDepth !== 0) throw new Error('compositeBackward: a tape is already recording');
+  engine.state.activeTape = [];
+  engine.state.gradientDepth++;
+  let y: Tensor;
+  try {
+    y = tf.tidy(() => def.builtin(x, alpha));
+  } finally {
+    engine.state.gradientDepth--;
+  }
+  const tape = engine.state.activeTape ?? [];
+  engine.state.activeTape = null;
+  const reached = new Set([x.id]);
+  const nodes = tape.flatMap((node) => {
+    const inputs = Object.entries(node.inputs).filter(([, t]) => reached.has(t.id));
+    if (inputs.length === 0) return [];
+    node.outputs.forEach((o) => reached.add(o.id));
+    return [{ ...node, inputs: Object.fromEntries(inputs) }];
+  });
+  const backward = (dy: Tensor): Tensor =>
+    tf.tidy(() => {
+      const grads = new Map<number, Tensor>([[y.id, dy]]);
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const node = nodes[i];
+        const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
+        if (dys.every((d) => d == null)) continue;
+        if (node.gradient == null) throw new Error(`no gradient for ${node.kernelName}`);
+        const inputGradients = node.gradient(dys);
+        for (const [name, input] of Object.entries(node.inputs)) {
+          const dx = inputGradients[name]();
+          const prev = grads.get(input.id);
+          grads.set(input.id, prev == null ? dx : tf.add(prev, dx));
+        }
+      }
+      const dx = grads.get(x.id);
+      if (dx == null) throw new Error(`${def.name}: the built-in's tape does not reach x`);
+      return dx;
+    });
+  const release = () => {
+    tape.forEach((node) => tf.dispose(node.saved ?? []));
+    y.dispose();
+  };
+  return { backward, release };
+}
+
 let seedCounter = 1;
 function uniform(shape: number[], lo = -4, hi = 4): Tensor {
   return tf.randomUniform(shape, lo, hi, 'float32', seedCounter++);
@@ -108,7 +173,7 @@ export async function makeCase(name: ActivationName, pass: BenchPass, size: numb
   const op = opFor(name);
   const x = uniform([size]);
   const dy = uniform([size], -1, 1);
-  const owned: Tensor[] = [x, dy];
+  const owned: { dispose(): void }[] = [x, dy];
   let run: Record<Impl, () => Tensor>;
   if (pass === 'forward') {
     run = { custom: () => op(x, alpha), builtin: () => def.builtin(x, alpha) };
@@ -120,9 +185,15 @@ export async function makeCase(name: ActivationName, pass: BenchPass, size: numb
     const kernel = await builtinKernel(def, x, alpha);
     const yBuiltin = def.builtin(x, alpha);
     owned.push(ourSaved, yBuiltin);
-    // A composite built-in has no one gradient to call: its side is the same derivative as tf ops
-    // from the saved tensor (less than tf's backprop through the composite would run).
-    const tfBackward = kernel != null ? builtinBackward(kernel, x, yBuiltin, alpha) : (d: Tensor) => tf.mul(d, def.compositeDerivative(ourSaved, alpha));
+    // A composite built-in has no one gradient to call: its side is tf's backprop through the
+    // composite's recorded tape, what tf.grad runs after the forward.
+    let tfBackward: (dy: Tensor) => Tensor;
+    if (kernel != null) tfBackward = builtinBackward(kernel, x, yBuiltin, alpha);
+    else {
+      const composite = compositeBackward(def, x, alpha);
+      tfBackward = composite.backward;
+      owned.push({ dispose: composite.release });
+    }
     // Both inside tidy, as the engine's backprop runs gradient functions, so temporaries are freed.
     run = {
       custom: () => tf.tidy(() => runBackward(def, dy, ourSaved, alpha)),

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { activations } from 'tfjs-activations';
+import type { ActivationName } from 'tfjs-activations';
+import { layerActivation, tfDenseWithActivation } from 'tfjs-activations/layers';
+import { quantile } from './stats';
+
+/*
+ * A real model, both ways: an MLP block inputs -> hidden (the activation) -> inputs, as in a
+ * transformer's feed-forward block, on random data; the same model with tfjs-layers' own
+ * activation string ('gelu' for GELU) and with ours (layerActivation), from the same weights.
+ * Epochs alternate between the two, so machine noise falls on both alike.
+ */
+
+export interface ModelOptions {
+  activation: ActivationName;
+  /** Input and output width (default 256) and hidden width (default 1024). */
+  width: number;
+  hidden: number;
+  batch: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** Timed epochs per side, after `warmup` untimed ones. */
+  epochs: number;
+  warmup: number;
+  learningRate: number;
+  seed: number;
+}
+
+export const defaultModelOptions: Omit<ModelOptions, 'activation'> = {
+  width: 256,
+  hidden: 1024,
+  batch: 64,
+  batches: 8,
+  epochs: 10,
+  warmup: 2,
+  learningRate: 0.01,
+  seed: 1,
+};
+
+export interface ModelSide {
+  /** Loss after each epoch, warm-up epochs included. */
+  losses: number[];
+  /** Wall time of each timed epoch, ms. */
+  epochMs: number[];
+  epochsPerSecond: number;
+}
+
+export interface ModelReport {
+  backend: string;
+  options: ModelOptions;
+  ours: ModelSide;
+  tf: ModelSide;
+  /** epochs/s ours / epochs/s tf, from the medians. */
+  speedup: number;
+  /** Largest relative difference between the two loss curves. */
+  maxLossRelDiff: number;
+}
+
+function build(kind: 'ours' | 'tf', o: ModelOptions): tfl.Sequential {
+  const def = activations[o.activation];
+  const kernelInitializer = tfl.initializers.glorotUniform({ seed: o.seed });
+  const hiddenArgs = { units: o.hidden, kernelInitializer };
+  const hidden = kind === 'ours' ? [tfl.layers.dense({ ...hiddenArgs, activation: layerActivation(o.activation) })] : tfDenseWithActivation(def, def.defaultAlpha, hiddenArgs);
+  if (hidden == null) throw new Error(`model: tfjs-layers ${tfl.version_layers} has no equivalent of ${o.activation}`);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.inputLayer({ inputShape: [o.width] }),
+      ...hidden,
+      tfl.layers.dense({ units: o.width, kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 1 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(o.learningRate), loss: 'meanSquaredError' });
+  return model;
+}
+
+/** Trains both models on the active backend, alternating epochs; see ModelReport. */
+export async function compareModels(options: Partial<ModelOptions> & { activation: ActivationName }): Promise<ModelReport> {
+  const o: ModelOptions = { ...defaultModelOptions, ...options };
+  const n = o.batch * o.batches;
+  const xs = tf.randomNormal([n, o.width], 0, 1, 'float32', o.seed);
+  const ys = tf.randomNormal([n, o.width], 0, 1, 'float32', o.seed + 2);
+  const models = { tf: build('tf', o), ours: build('ours', o) };
+  models.ours.setWeights(models.tf.getWeights());
+  const sides: Record<'ours' | 'tf', ModelSide> = {
+    ours: { losses: [], epochMs: [], epochsPerSecond: 0 },
+    tf: { losses: [], epochMs: [], epochsPerSecond: 0 },
+  };
+  try {
+    for (let epoch = 0; epoch < o.warmup + o.epochs; epoch++) {
+      // Alternate which side goes first, so neither always runs on a cache the other warmed.
+      const order: ('ours' | 'tf')[] = epoch % 2 === 0 ? ['ours', 'tf'] : ['tf', 'ours'];
+      for (const side of order) {
+        const t0 = performance.now();
+        const h = await models[side].fit(xs, ys, { epochs: 1, batchSize: o.batch, shuffle: false, verbose: 0 });
+        const ms = performance.now() - t0;
+        sides[side].losses.push(h.history.loss[0] as number);
+        if (epoch >= o.warmup) sides[side].epochMs.push(ms);
+      }
+    }
+  } finally {
+    models.tf.dispose();
+    models.ours.dispose();
+    tf.dispose([xs, ys]);
+  }
+  for (const s of Object.values(sides)) s.epochsPerSecond = s.epochMs.length > 0 ? 1000 / quantile(s.epochMs, 0.5) : NaN;
+  const maxLossRelDiff = Math.max(...sides.ours.losses.map((v, i) => Math.abs(v - sides.tf.losses[i]) / Math.abs(sides.tf.losses[i])));
+  return { backend: tf.getBackend(), options: o, ours: sides.ours, tf: sides.tf, speedup: sides.ours.epochsPerSecond / sides.tf.epochsPerSecond, maxLossRelDiff };
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { add, clip, erf, exp, max, mul } from '../expr/ast';
+import { LocalPool, expF64, f64Lanes, horner, splat } from '../expr/wat-lib';
+import { normalCdf, normalPdf } from './float64';
+import type { ActivationSpec, WatForward } from './types';
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * erfc(a) = t e^(-a^2 + P(t)), t = 1 / (1 + a/2), for a >= 0: Numerical Recipes' form, its
+ * degree-9 polynomial (1.2e-7 relative) refitted to degree 10 by iterated weighted least squares
+ * over a in [0, 11]: 7.8e-9 relative in float64.
+ */
+const ERFC_P = [-1.265561944216493, 1.001434254795851, 0.35713748800373757, 0.21005709241820755, -0.652590081326366, 1.5194793296533575, -3.306437545703713, 3.9697754598935493, -2.6030483059459866, 0.8991158121737033, -0.12936155195836394];
+
+/*
+ * The SIMD forward, in float64 lanes: in float32, 1 + erf(x / sqrt 2) cancels for x < 0 (at
+ * x = -5 only a few bits of Phi survive). Phi(x) = erfc(-x / sqrt 2) / 2 from ERFC_P, with the
+ * argument clamped to |x| <= 15 (past -15 every float32 result is -0, past 15 Phi is 1) and x
+ * itself clamped below at -15 so -inf gives -0. NaN stays NaN (pmax, pmin keep it).
+ */
+function watForward(): WatForward {
+  const l = new LocalPool();
+  const f = (c: number) => splat(c, 'f64x2');
+  const code = f64Lanes(l, (h) => {
+    const [a, t, q, e] = ['a', 't', 'q', 'e'].map((hint) => l.local(hint));
+    return `
+  (local.set ${h} (f64x2.pmax (local.get ${h}) ${f(-15)}))
+  (local.set ${a} (f64x2.mul (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(15)}) ${f(Math.SQRT1_2)}))
+  (local.set ${t} (f64x2.div ${f(1)} (f64x2.add ${f(1)} (f64x2.mul ${f(0.5)} (local.get ${a})))))
+  (local.set ${q} (f64x2.sub ${horner(ERFC_P, t, 'f64x2')} (f64x2.mul (local.get ${a}) (local.get ${a}))))
+  (local.set ${e} (f64x2.mul ${f(0.5)} (f64x2.mul (local.get ${t}) ${expF64(q, l)})))
+  (local.set ${h} (f64x2.mul (local.get ${h})
+    (v128.bitselect (f64x2.sub ${f(1)} (local.get ${e})) (local.get ${e}) (f64x2.ge (local.get ${h}) ${f(0)}))))`;
+  });
+  return { code, locals: l.names };
+}
+
+/**
+ * GELU, exact: g(z) = z Phi(z); g'(z) = Phi(z) + z phi(z); g''(z) = phi(z) (2 - z^2). No
+ * function of the output gives g' (g is not monotonic below 0): backward reads the input.
+ * g(-inf) = -0 (the limit), g'(-inf) = 0, g'(+inf) = 1.
+ */
+export const gelu = {
+  name: 'gelu',
+  title: 'GELU',
+  // Clamped so that -inf gives -0 (1 + erf is exactly 0 at -40 in float32), not -inf * 0.
+  forward: (z) => {
+    const zc = max(z, -40);
+    return mul(mul(0.5, zc), add(1, erf(mul(zc, Math.SQRT1_2))));
+  },
+  // Clamped so that +-inf give 1 and 0 (the density term is exactly 0 at +-40), not inf * 0.
+  derivative: (s) => {
+    const sc = clip(s, -40, 40);
+    return add(mul(0.5, add(1, erf(mul(sc, Math.SQRT1_2)))), mul(mul(sc, INV_SQRT_2PI), exp(mul(mul(-0.5, sc), sc))));
+  },
+  saves: 'input',
+  reference: {
+    value: (z) => (z === -Infinity ? -0 : z * normalCdf(z)),
+    derivative: (z) => (z === Infinity ? 1 : z === -Infinity ? 0 : normalCdf(z) + z * normalPdf(z)),
+    secondDerivative: (z) => (Math.abs(z) === Infinity ? 0 : normalPdf(z) * (2 - z * z)),
+  },
+  // What tfjs-layers' 'gelu' computes (tfjs-layers 4.x activations.ts, class Gelu).
+  builtin: (x) => tf.tidy(() => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.sqrt(2))))))),
+  watForward: watForward(),
+  simdForwardOn: ['wasm', 'cpu'],
+  // Measured against float64 over 2^20 points of [-20, 20] (docs/design-notes.md); the derivative
+  // vs tf ops within 4 x 2^-24 there.
+  tolerance: { forwardUlp: 1, derivativeAbs: 3e-7 },
+  layersName: 'gelu',
+} satisfies ActivationSpec;
