@@ -1,9 +1,9 @@
 import { builtinOps } from './ops';
 
 // The built-ins' ops, generated from the registry (src/ops.ts) and typed from their specs.
-export const { sigmoid, tanh, relu, leakyRelu } = builtinOps;
-export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative } = builtinOps;
-export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput } = builtinOps;
+export const { sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, softsign, relu6, hardSigmoid } = builtinOps;
+export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative, eluDerivative, seluDerivative, softplusDerivative, softsignDerivative, relu6Derivative, hardSigmoidDerivative } = builtinOps;
+export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput, eluDerivativeFromOutput, seluDerivativeFromOutput, softplusDerivativeFromOutput, softsignDerivativeFromOutput } = builtinOps;
 export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';
 export { activations, activationNames, builtinActivationNames, isActivationName } from './activations';

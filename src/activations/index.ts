@@ -5,11 +5,17 @@ import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
 import { relu } from './relu';
 import { leakyRelu } from './leakyRelu';
+import { elu } from './elu';
+import { selu } from './selu';
+import { softplus } from './softplus';
+import { softsign } from './softsign';
+import { relu6 } from './relu6';
+import { hardSigmoid } from './hardSigmoid';
 
 export type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatForward } from './types';
 
 /** The library's activations: adding one is a file in this directory and a line here. */
-export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu } as const;
+export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu, elu, selu, softplus, softsign, relu6, hardSigmoid } as const;
 
 /** The names of the activations the library ships. */
 export type BuiltinActivationName = keyof typeof builtinSpecs;

@@ -73,7 +73,12 @@ export interface ActivationSpec {
    * The registered tf kernel behind `builtin`, where it is one kernel: without our own forward
    * kernel the op runs it directly (same result as `builtin`, without tf's op wrapper).
    */
-  readonly tfKernel?: { readonly name: string; attrs(alpha: number): Record<string, number> };
+  readonly tfKernel?: {
+    readonly name: string;
+    attrs(alpha: number): Record<string, number>;
+    /** The alphas the kernel computes this activation for (default: all; tf's Elu has alpha 1 only). */
+    forAlpha?(alpha: number): boolean;
+  };
   /** Keep tf's int32 output for int32 input (relu does); default: compute in float32. */
   readonly keepsInt32?: boolean;
   /**

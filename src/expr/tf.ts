@@ -3,6 +3,7 @@ import { util } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
 import { propagatesNaN } from './ast';
+import { expandExpm1 } from './expand';
 
 /*
  * tf-ops renderer: an expression as differentiable tf ops on the element tensor. It is the
@@ -20,6 +21,7 @@ const unaryTf: Record<UnaryOp, (x: Tensor) => Tensor> = {
   exp: tf.exp,
   log: tf.log,
   log1p: tf.log1p,
+  expm1: tf.expm1,
   tanh: tf.tanh,
   erf: tf.erf,
 };
@@ -61,7 +63,10 @@ function render(e: Expr | Cond, x: Tensor, alpha: number): T {
     case 'const': return e.value;
     case 'var': return x;
     case 'param': return alpha;
-    case 'unary': return unaryTf[e.op](tensor(r(e.x)));
+    case 'unary':
+      // tfjs 3.21's wasm backend has no Expm1 kernel: its expansion in the language there.
+      if (e.op === 'expm1' && tf.getKernel('Expm1', tf.getBackend()) == null) return r(expandExpm1(e.x));
+      return unaryTf[e.op](tensor(r(e.x)));
     case 'binary': return binaryTf[e.op](r(e.a), r(e.b));
     case 'compare': return compare(e.op, tensor(r(e.a)), tensor(r(e.b)));
     case 'select': {

@@ -114,6 +114,7 @@ function encodeInstr(node: Node, scope: FuncScope, out: number[]): void {
   for (const c of children) encodeInstr(c, scope, out);
   if (op === 'local.get') out.push(0x20, ...local(atoms[0]));
   else if (op === 'local.set') out.push(0x21, ...local(atoms[0]));
+  else if (op === 'local.tee') out.push(0x22, ...local(atoms[0]));
   else if (op === 'i32.const') out.push(0x41, ...sleb(Number(atoms[0])));
   else if (op === 'br' || op === 'br_if') {
     const depth = scope.labels.length - 1 - scope.labels.lastIndexOf(atoms[0]);

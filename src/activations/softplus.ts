@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { abs, add, exp, expm1, log1p, max, neg } from '../expr/ast';
+import type { ActivationSpec } from './types';
+
+/** Logistic sigmoid, evaluated so that neither branch overflows. */
+function sigma(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/**
+ * softplus(z) = log(1 + e^z), as max(z, 0) + log1p(e^-|z|): e^-|z| <= 1 never overflows and
+ * log1p keeps the small values. g'(z) = sigmoid(z) = 1 - e^-a, written -expm1(-a) so that it
+ * keeps its digits where a is tiny (z far below 0); g''(z) = sigmoid(z) sigmoid(-z).
+ */
+export const softplus = {
+  name: 'softplus',
+  forward: (z) => add(max(z, 0), log1p(exp(neg(abs(z))))),
+  derivative: (a) => neg(expm1(neg(a))),
+  saves: 'output',
+  reference: {
+    value: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
+    derivative: (z) => sigma(z),
+    secondDerivative: (z) => sigma(z) * sigma(-z),
+    derivativeFromSaved: (a) => -Math.expm1(-a),
+  },
+  builtin: (x) => tf.softplus(x),
+  tfKernel: { name: 'Softplus', attrs: () => ({}) },
+  // tf's wasm softplus is a scalar C loop: forward is ours on both.
+  simdForwardOn: ['wasm', 'cpu'],
+  tolerance: { forwardUlp: 4 },
+  layersName: 'softplus',
+} satisfies ActivationSpec;
