@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activations } from 'tfjs-activations';
 import type { ActivationName } from 'tfjs-activations';
 import { runForward } from '../../src/kernels';
-import { seededRandom } from '../../src/gradcheck/float32';
+import { seededRandom, ulpDistance } from '../../src/gradcheck/float32';
 
 /** Shared by the kernel tests: inputs with special values, the saved tensor, exact comparison. */
 
@@ -39,4 +39,29 @@ export function expectSameValues(got: tf.Tensor, want: tf.Tensor): void {
     }
   }
   expect(mismatches === 0 ? 'all equal' : `${mismatches} mismatches, first at ${first}: ${a[first]} vs ${b[first]}`).toBe('all equal');
+}
+
+/**
+ * expectSameValues where `ulps` is 0; else NaN where want is NaN, and every other element within
+ * `ulps` float32 ulps (a definition whose routines differ from tf's, e.g. exp, states how far).
+ */
+export function expectWithinUlps(got: tf.Tensor, want: tf.Tensor, ulps: number): void {
+  if (ulps === 0) {
+    expectSameValues(got, want);
+    return;
+  }
+  expect(got.dtype).toBe('float32');
+  expect(got.shape).toEqual(want.shape);
+  const a = got.dataSync();
+  const b = want.dataSync();
+  let worst = 0;
+  let first = -1;
+  for (let i = 0; i < a.length; i++) {
+    const nanMismatch = Number.isNaN(a[i]) !== Number.isNaN(b[i]);
+    const u = Number.isNaN(a[i]) ? 0 : ulpDistance(a[i], b[i]);
+    if (nanMismatch && first < 0) first = i;
+    worst = Math.max(worst, nanMismatch ? Infinity : u);
+  }
+  expect(first < 0 ? 'NaN where tf gives NaN' : `NaN mismatch at ${first}: ${a[first]} vs ${b[first]}`).toBe('NaN where tf gives NaN');
+  expect(worst).toBeLessThanOrEqual(ulps);
 }

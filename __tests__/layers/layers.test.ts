@@ -17,9 +17,10 @@ const ALPHA = 0.2;
 function hidden(kind: 'builtin' | 'ours', name: ActivationName, units: number, seed: number): tf.layers.Layer[] {
   const kernelInitializer = tf.initializers.glorotUniform({ seed });
   const def = activations[name];
-  const alpha = def.hasAlpha ? ALPHA : undefined;
+  // tfjs-layers' activation strings ('elu') have no alpha: those train at the default.
+  const alpha = def.hasAlpha && def.layersName == null ? ALPHA : undefined;
   if (kind === 'ours') return [tf.layers.dense({ units, kernelInitializer, activation: layerActivation(name, alpha) })];
-  const theirs = tfDenseWithActivation(def, ALPHA, { units, kernelInitializer });
+  const theirs = tfDenseWithActivation(def, alpha ?? def.defaultAlpha, { units, kernelInitializer });
   if (theirs == null) throw new Error(`${name} has no tfjs-layers equivalent`);
   return theirs;
 }
@@ -282,6 +283,12 @@ describe('identifiers and the layer', () => {
       'tfjsActivations>tanh',
       'tfjsActivations>relu',
       'tfjsActivations>leakyRelu',
+      'tfjsActivations>elu',
+      'tfjsActivations>selu',
+      'tfjsActivations>softplus',
+      'tfjsActivations>softsign',
+      'tfjsActivations>relu6',
+      'tfjsActivations>hardSigmoid',
     ]);
     expect(layerActivation('leakyRelu', 0.01)).toBe('tfjsActivations>leakyRelu');
     expect(layerActivation('leakyRelu', -0.5)).toBe('tfjsActivations>leakyRelu(alpha=-0.5)');

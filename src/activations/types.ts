@@ -39,8 +39,16 @@ export interface WatForward {
 export interface Tolerance {
   /** SIMD forward vs tf's own op (def.builtin): different routines for the same function. */
   readonly forwardUlp: number;
+  /** SIMD forward vs the float64 reference, over the whole float32 range (default 1). */
+  readonly referenceUlp: number;
   /** Fused backward (SIMD) vs the same derivative as tf ops: 0 where both do the same float32 steps. */
   readonly derivativeUlp: number;
+  /**
+   * tf.grad of the op vs tf.grad of def.builtin, absolute, per unit of dy: 0 where our backward
+   * computes tf's own gradient formula in the same float32 steps (bit for bit), else how far the
+   * two formulas may be apart (selu: a + scale alpha vs tf's scale alpha e^x).
+   */
+  readonly autodiffAbs: number;
 }
 
 /**

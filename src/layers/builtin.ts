@@ -10,7 +10,11 @@ type DenseArgs = Parameters<typeof layers.dense>[0];
  * lists still line up with ours one to one); null where tfjs-layers has neither.
  */
 export function tfDenseWithActivation(def: ActivationDefinition, alpha: number, dense: DenseArgs): layers.Layer[] | null {
-  if (def.layersName != null) return [layers.dense({ ...dense, activation: def.layersName as DenseArgs['activation'] })];
+  if (def.layersName != null) {
+    // An activation string has no alpha (tfjs-layers' elu refuses any but 1).
+    if (def.hasAlpha && alpha !== def.defaultAlpha) return null;
+    return [layers.dense({ ...dense, activation: def.layersName as DenseArgs['activation'] })];
+  }
   if (def.layersLayer != null) {
     const make = (layers as unknown as Record<string, (args: { alpha: number }) => layers.Layer>)[def.layersLayer];
     if (typeof make !== 'function') throw new Error(`tfjs-activations: tf.layers has no ${def.layersLayer} (definition ${def.name})`);
