@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, derivativeFor, derivativeFromOutputFor, opFor } from 'tfjs-activations';
 import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
-import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { NODE_BACKENDS, setBackend, tfBuiltinUnusable } from '../helpers/backends';
 import { float32Sweep } from '../helpers/float32';
 import { seededRandom } from '../../src/gradcheck/float32';
 
@@ -41,7 +41,11 @@ describe.each(NODE_BACKENDS)('first-order gradients on %s', (backend) => {
     }
   });
 
-  it.each(activationNames)('%s: equals tf autodiff of the built-in (where tf is right)', (name) => {
+  for (const n of activationNames) {
+    const why = tfBuiltinUnusable(activations[n], backend);
+    if (why != null) it.skip(`${n}: equals tf autodiff of the built-in (skipped: ${why})`, () => undefined);
+  }
+  it.each(activationNames.filter((n) => tfBuiltinUnusable(activations[n], backend) == null))('%s: equals tf autodiff of the built-in (where tf is right)', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);

@@ -38,6 +38,8 @@ export const elu = {
   // against the forward as tf ops.
   builtin: (x, alpha) => (alpha === 1 ? tf.elu(x) : renderTf(forwardExpr, x, alpha)),
   tfKernel: { name: 'Elu', attrs: () => ({}), forAlpha: (alpha) => alpha === 1 },
+  // tf's wasm elu is not XNNPACK's: ours is 5x-46x faster there (docs/design-notes.md).
+  simdForwardOn: ['wasm', 'cpu'],
   // vs tf.grad of the built-in: tf's exp for alpha != 1 (alpha = 1 is tf's EluGrad, bit for bit).
   tolerance: { forwardUlp: 4, referenceUlp: 2, derivativeUlp: 2, autodiffAbs: 2.5e-7 },
   layersName: 'elu',

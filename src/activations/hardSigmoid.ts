@@ -23,7 +23,7 @@ export const hardSigmoid = {
     secondDerivative: (z) => (Number.isNaN(z) ? NaN : 0),
   },
   // tfjs-layers' hardSigmoid: tf.clipByValue(tf.add(0.5, tf.mul(0.2, x)), 0, 1).
-  builtin: (x) => tf.clipByValue(tf.add(0.5, tf.mul(0.2, x)), 0, 1),
+  builtin: (x) => tf.tidy(() => tf.clipByValue(tf.add(0.5, tf.mul(0.2, x)), 0, 1)),
   // forward: 0.2 (z + 2.5) against tf's 0.2 z + 0.5 where that is right (it cancels near -2.5);
   // backward: tf's gradient bit for bit for finite dy; tf's select gives 0 for a NaN or infinite
   // dy where the mask is off, ours dy * 0 = NaN (the kernel test compares finite dy: any > 0 here).

@@ -3,8 +3,8 @@ import { add, div, exp, mul, neg, sub } from '../expr/ast';
 import { LocalPool, expF64, splat } from '../expr/wat-lib';
 import type { ActivationSpec, WatForward } from './types';
 
-/** Logistic sigmoid, evaluated so that neither branch overflows. */
-function sigma(z: number): number {
+/** Logistic sigmoid in float64, evaluated so that neither branch overflows (softplus' g' too). */
+export function sigma(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);

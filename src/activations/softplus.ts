@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { abs, add, exp, expm1, log1p, max, neg } from '../expr/ast';
+import { sigma } from './sigmoid';
 import type { ActivationSpec } from './types';
-
-/** Logistic sigmoid, evaluated so that neither branch overflows. */
-function sigma(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
 
 /**
  * softplus(z) = log(1 + e^z), as max(z, 0) + log1p(e^-|z|): e^-|z| <= 1 never overflows and

@@ -22,7 +22,7 @@ export const softsign = {
     derivativeFromSaved: (a) => (1 - Math.abs(a)) * (1 - Math.abs(a)),
   },
   // tfjs-layers' softsign: tf.div(x, tf.add(tf.abs(x), 1)).
-  builtin: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
+  builtin: (x) => tf.tidy(() => tf.div(x, tf.add(tf.abs(x), 1))),
   // tf.grad of tf's composite differentiates the quotient from the input; ours is (1 - |a|)^2.
   tolerance: { forwardUlp: 1, autodiffAbs: 2.5e-7 },
   layersName: 'softsign',
