@@ -16,11 +16,11 @@ export async function setBackend(name: string): Promise<void> {
  * this tfjs line and backend, or null: tf 3.21's wasm backend has no Selu, Softplus or EluGrad
  * kernel, and tf 3.21's EluGrad passes dy only where y >= 1 (dy (y + 1) on 0 < y < 1; fixed in 4.x).
  */
-export function tfBuiltinUnusable(def: ActivationDefinition, backend: string): string | null {
+export function tfBuiltinUnusable(def: ActivationDefinition, backend: string, part: 'forward' | 'gradient' = 'gradient'): string | null {
   if (def.tfKernel == null) return null;
-  for (const k of [def.tfKernel.name, `${def.tfKernel.name}Grad`]) {
+  for (const k of part === 'forward' ? [def.tfKernel.name] : [def.tfKernel.name, `${def.tfKernel.name}Grad`]) {
     if (tf.getKernel(k, 'cpu') != null && tf.getKernel(k, backend) == null) return `tf ${tf.version_core} has no ${k} kernel on ${backend}`;
   }
-  if (def.tfKernel.name === 'Elu' && tf.version_core.startsWith('3.')) return `tf ${tf.version_core}'s EluGrad is wrong on 0 < y < 1`;
+  if (part === 'gradient' && def.tfKernel.name === 'Elu' && tf.version_core.startsWith('3.')) return `tf ${tf.version_core}'s EluGrad is wrong on 0 < y < 1`;
   return null;
 }

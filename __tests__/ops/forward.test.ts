@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, opFor } from 'tfjs-activations';
 import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
-import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { NODE_BACKENDS, setBackend, tfBuiltinUnusable } from '../helpers/backends';
 import { float32Sweep, ulpDistance, ulpDistanceFtz } from '../helpers/float32';
 
 
@@ -10,7 +10,14 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
 
   const sweep = float32Sweep();
 
-  it.each(activationNames)('%s equals tf built-in where tf is right (bit-exact, or within 2 ulp / its referenceUlp + 1 where the kernels differ)', (name) => {
+  // tf 3.21's wasm backend has no Selu or Softplus kernel: nothing of tf's to compare with there.
+  const comparable = activationNames.filter((n) => tfBuiltinUnusable(activations[n], backend, 'forward') == null);
+  for (const n of activationNames) {
+    const why = tfBuiltinUnusable(activations[n], backend, 'forward');
+    if (why != null) it.skip(`${n} equals tf built-in, and is never less accurate than tf (skipped: ${why})`, () => undefined);
+  }
+
+  it.each(comparable)('%s equals tf built-in where tf is right (bit-exact, or within 2 ulp / its forwardUlp where the kernels differ)', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
@@ -24,9 +31,9 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
       let exact = 0;
       let compared = 0;
       for (let i = 0; i < o.length; i++) {
-        // Where tf is right (within 1 ulp of float64): tf's elu(-1e-45) is 0, tfjs-layers'
+        // Where tf is right (within 4 ulp of float64): tf's elu(-1e-45) is 0, tfjs-layers'
         // hardSigmoid cancels near -2.5, softsign(inf) is NaN, tf's wasm relu6(NaN) is 0.
-        if (ulpDistanceFtz(t[i], def.reference.value(sweep[i], alpha)) > 1) continue;
+        if (ulpDistance(t[i], def.reference.value(sweep[i], alpha)) > 4) continue;
         compared++;
         const d = ulpDistance(o[i], t[i]);
         if (d === 0) exact++;
@@ -37,15 +44,15 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
       // Where both use the same algorithm the results are identical; where our kernel computes
       // differently (tanh: a SIMD rational approximation on wasm) each side is within its own
       // ulp of float64, so they may differ by 2.
-      expect(worst).toBeLessThanOrEqual(Math.max(2, def.tolerance.referenceUlp + 1));
-      expect(compared).toBeGreaterThan(0.9 * o.length);
+      expect(worst).toBeLessThanOrEqual(Math.max(2, def.tolerance.forwardUlp));
+      expect(compared).toBeGreaterThan(0.75 * o.length); // the sweep's subnormal magnitudes, where tf's elu gives 0, are the rest
       // Same algorithm as tf's (forwardUlp <= 1): mostly the same bits.
       if (def.tolerance.forwardUlp <= 1) expect(exact).toBeGreaterThan(0.97 * compared);
       tf.dispose([x, ours, theirs]);
     }
   });
 
-  it.each(activationNames)('%s is within 1 ulp (or its stated referenceUlp) of float64, and never less accurate than tf', (name) => {
+  it.each(comparable)('%s is within 1 ulp (or its stated referenceUlp) of float64, and never less accurate than tf', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
