@@ -13,8 +13,9 @@ import type { ActivationSpec } from './types';
  * the same branch; its exp sees min(s, 0) so that tf's gradient of the untaken branch (second
  * order) stays finite.
  */
-// ge, not gt: -0 gives -0 as tf's elu, and the forward as tf ops then has g'(0) = 1 too.
-const forward = (z: Expr, alpha: Expr): Expr => select(ge(z, 0), z, mul(alpha, expm1(z)));
+// ge, not gt: -0 gives -0 as tf's elu, and the forward as tf ops then has g'(0) = 1 too;
+// expm1(min(z, 0)): tf differentiates the untaken branch too, and e^100 there made 0 * inf = NaN.
+const forward = (z: Expr, alpha: Expr): Expr => select(ge(z, 0), z, mul(alpha, expm1(min(z, 0))));
 const forwardExpr = forward(inputVar, alphaParam);
 
 export const elu = {

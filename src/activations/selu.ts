@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, expm1, gt, mul, select } from '../expr/ast';
+import { add, expm1, gt, min, mul, select } from '../expr/ast';
 import type { ActivationSpec } from './types';
 
 /** tf's constants (tfjs-core ops/selu_util): scale, and scale * alpha. */
@@ -14,7 +14,8 @@ const SCALE_ALPHA = 1.7580993408473768599402175208123;
 export const selu = {
   name: 'selu',
   title: 'SELU',
-  forward: (z) => select(gt(z, 0), mul(SCALE, z), mul(SCALE_ALPHA, expm1(z))),
+  // expm1(min(z, 0)): the untaken branch stays finite where tf ops differentiate it (as elu's).
+  forward: (z) => select(gt(z, 0), mul(SCALE, z), mul(SCALE_ALPHA, expm1(min(z, 0)))),
   derivative: (a) => select(gt(a, 0), SCALE, add(a, SCALE_ALPHA)),
   saves: 'output',
   reference: {
