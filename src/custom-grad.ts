@@ -51,4 +51,4 @@ export function customGradOpFor(name: ActivationName): ActivationOp {
 
 /** The built-ins in customGrad form, typed as the default ops. */
 export const customGradOps = Object.fromEntries(builtinActivationNames.map((n) => [n, customGradOpFor(n)])) as Pick<BuiltinOps, BuiltinActivationName>;
-export const { sigmoid, tanh, relu, leakyRelu } = customGradOps;
+export const { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish, elu, selu, softplus, softsign, relu6, hardSigmoid } = customGradOps;

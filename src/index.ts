@@ -1,11 +1,12 @@
 import { builtinOps } from './ops';
 
 // The built-ins' ops, generated from the registry (src/ops.ts) and typed from their specs.
-export const { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish } = builtinOps;
+export const { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish, elu, selu, softplus, softsign, relu6, hardSigmoid } = builtinOps;
 /** swish is SiLU's other name (tfjs-layers' 'swish'): the same op. */
 export const swish = silu;
 export const { sigmoidDerivative, tanhDerivative, reluDerivative, leakyReluDerivative, geluDerivative, geluTanhDerivative, siluDerivative, mishDerivative } = builtinOps;
-export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput } = builtinOps;
+export const { eluDerivative, seluDerivative, softplusDerivative, softsignDerivative, relu6Derivative, hardSigmoidDerivative } = builtinOps;
+export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDerivativeFromOutput, leakyReluDerivativeFromOutput, eluDerivativeFromOutput, seluDerivativeFromOutput, softplusDerivativeFromOutput, softsignDerivativeFromOutput } = builtinOps;
 export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';
 export { activations, activationNames, builtinActivationNames, isActivationName } from './activations';

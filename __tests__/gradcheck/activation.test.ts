@@ -8,6 +8,7 @@ import type { ActivationCheckReport } from 'tfjs-activations/gradcheck';
 import { checkAll, formatAccuracyTable, formatCheckTable } from '../../benchmarks/src/check/checkAll';
 import { runCheckCommand } from '../../benchmarks/src/commands/check';
 import { useBackend } from '../../benchmarks/src/backends';
+import { tfBuiltinUnusable } from '../helpers/backends';
 
 /** Small sweeps: the CLI does the dense one. */
 const SMALL = { points: 801, fdPoints: 48 };
@@ -38,7 +39,12 @@ describe('float32 units', () => {
 describe.each(['cpu', 'wasm'] as const)('checkActivation on %s', (backend) => {
   beforeAll(() => useBackend(backend));
 
-  it.each(activationNames)('%s passes every check, leaks nothing, and reports plain JSON', async (name) => {
+  // checkActivation compares with tf's built-in: not where tf's cannot run or is wrong (tfjs 3.21).
+  for (const n of activationNames) {
+    const why = tfBuiltinUnusable(activations[n], backend);
+    if (why != null) it.skip(`${n} passes every check (skipped: ${why})`, () => undefined);
+  }
+  it.each(activationNames.filter((n) => tfBuiltinUnusable(activations[n], backend) == null))('%s passes every check, leaks nothing, and reports plain JSON', async (name) => {
     const before = tf.memory().numTensors;
     const r = await checkActivation(name, SMALL);
     expect(tf.memory().numTensors).toBe(before);

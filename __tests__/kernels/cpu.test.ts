@@ -32,7 +32,7 @@ describe.each(activationNames)('%s backward on cpu', (name) => {
     expect(hasKernel(def, 'backward', 'cpu')).toBe(true);
   });
 
-  it.each([...SMALL_SIZES, ...SIMD_SIZES])('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula (bit for bit, or within derivativeAbs where routines differ)', (n) => {
+  it.each([...SMALL_SIZES, ...SIMD_SIZES])('size %i (SIMD chunks): equals tf\'s float32 ops computing the same formula (bit for bit, or within the derivativeUlp / derivativeAbs it states where routines differ)', (n) => {
     for (const alpha of alphasOf(name)) {
       tf.tidy(() => {
         const x = tf.tensor1d(chunkValues(n, n + 3));
@@ -75,13 +75,16 @@ describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
       const x = tf.tensor1d(xv);
       const ours = runForward(def, x, alpha).dataSync();
       const theirs = def.tfKernel != null ? def.builtin(x, alpha).dataSync() : Float32Array.from(xv, (v) => def.reference.value(v, alpha));
+      const xs = x.dataSync();
       const exact = (i: number) => Object.is(ours[i], theirs[i]) || (Number.isNaN(ours[i]) && Number.isNaN(theirs[i]));
       let worst = 0;
       for (let i = 0; i < n; i++) {
-        // Saturated values are exact against tf's kernel; against the reference, non-finite ones.
-        const saturated = def.tfKernel != null ? theirs[i] === 0 || Math.abs(theirs[i]) === 1 : false;
-        if (!Number.isFinite(theirs[i]) || saturated) expect(exact(i)).toBe(true);
-        worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
+        // Exact where tf gives a special value and is right (tf's elu(-1e-45) is 0, softsign(inf) NaN).
+        const special = !Number.isFinite(theirs[i]) || theirs[i] === 0 || Math.abs(theirs[i]) === 1;
+        if (special && Object.is(theirs[i], Math.fround(def.reference.value(xs[i], alpha)))) expect(exact(i)).toBe(true);
+        // Only where tf is right to 1 ulp: tfjs-layers' hardSigmoid cancels near -2.5 (thousands
+        // of ulps), softsign(inf) is inf / inf = NaN there; the float64 test below covers ours.
+        if (ulpDistance(theirs[i], def.reference.value(xs[i], alpha)) <= 1) worst = Math.max(worst, ulpDistance(ours[i], theirs[i]));
       }
       // How far the SIMD forward may be from tf's cpu kernel: the definition states it.
       expect(worst).toBeLessThanOrEqual(def.tolerance.forwardUlp);
@@ -93,7 +96,6 @@ describe.each(simdForward)('%s forward on cpu (SIMD)', (name) => {
     const got = tf.tidy(() => runForward(def, tf.tensor1d(z), alpha).dataSync());
     let worst = 0;
     for (let i = 0; i < z.length; i++) worst = Math.max(worst, ulpDistance(got[i], def.reference.value(z[i], alpha)));
-    // 1 for the four with tf kernels; an activation states its own (silu's float32 z / (1 + e^-z): 3).
-    expect(worst).toBeLessThanOrEqual(Math.max(1, def.tolerance.forwardUlp));
+    expect(worst).toBeLessThanOrEqual(def.tolerance.referenceUlp);
   });
 });

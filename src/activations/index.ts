@@ -9,11 +9,17 @@ import { gelu } from './gelu';
 import { geluTanh } from './geluTanh';
 import { silu } from './silu';
 import { mish } from './mish';
+import { elu } from './elu';
+import { selu } from './selu';
+import { softplus } from './softplus';
+import { softsign } from './softsign';
+import { relu6 } from './relu6';
+import { hardSigmoid } from './hardSigmoid';
 
 export type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatForward } from './types';
 
 /** The library's activations: adding one is a file in this directory and a line here. */
-export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish } as const;
+export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish, elu, selu, softplus, softsign, relu6, hardSigmoid } as const;
 
 /** The names of the activations the library ships. */
 export type BuiltinActivationName = keyof typeof builtinSpecs;

@@ -42,6 +42,8 @@ export interface Tolerance {
    * reference (a tfjs-layers composite such as 1 + erf cancels: it is no yardstick).
    */
   readonly forwardUlp: number;
+  /** SIMD forward vs the float64 reference, over the whole float32 range (default 1). */
+  readonly referenceUlp: number;
   /** Fused backward (SIMD) vs the same derivative as tf ops: 0 where both do the same float32 steps. */
   readonly derivativeUlp: number;
   /**
@@ -50,6 +52,11 @@ export interface Tolerance {
    * difference allowed instead, per unit of |dy| (0: bit for bit, as derivativeUlp says).
    */
   readonly derivativeAbs: number;
+   * tf.grad of the op vs tf.grad of def.builtin, absolute, per unit of dy: 0 where our backward
+   * computes tf's own gradient formula in the same float32 steps (bit for bit), else how far the
+   * two formulas may be apart (selu: a + scale alpha vs tf's scale alpha e^x).
+   */
+  readonly autodiffAbs: number;
 }
 
 /**
@@ -82,7 +89,12 @@ export interface ActivationSpec {
    * The registered tf kernel behind `builtin`, where it is one kernel: without our own forward
    * kernel the op runs it directly (same result as `builtin`, without tf's op wrapper).
    */
-  readonly tfKernel?: { readonly name: string; attrs(alpha: number): Record<string, number> };
+  readonly tfKernel?: {
+    readonly name: string;
+    attrs(alpha: number): Record<string, number>;
+    /** The alphas the kernel computes this activation for (default: all; tf's Elu has alpha 1 only). */
+    forAlpha?(alpha: number): boolean;
+  };
   /** Keep tf's int32 output for int32 input (relu does); default: compute in float32. */
   readonly keepsInt32?: boolean;
   /**

@@ -19,7 +19,7 @@ export interface Var { readonly kind: 'var'; readonly name: 'z' | 's' }
 /** The activation's parameter (alpha), the same for every element. */
 export interface Param { readonly kind: 'param' }
 
-export const unaryOps = ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'tanh', 'erf'] as const;
+export const unaryOps = ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'expm1', 'tanh', 'erf'] as const;
 export type UnaryOp = (typeof unaryOps)[number];
 export interface Unary { readonly kind: 'unary'; readonly op: UnaryOp; readonly x: Expr }
 
@@ -56,6 +56,7 @@ export const exp = unary('exp');
 export const tanh = unary('tanh');
 export const log = unary('log');
 export const log1p = unary('log1p');
+export const expm1 = unary('expm1');
 export const erf = unary('erf');
 export const add = binary('add');
 export const sub = binary('sub');

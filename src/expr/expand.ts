@@ -2,8 +2,8 @@ import { abs, add, clip, div, exp, gt, log, lt, mul, neg, poly, select, sub } fr
 import type { Expr, UnaryOp } from './ast';
 
 /*
- * Functions some targets lack (no erf in JS, GLSL, WGSL or WebAssembly; no log1p in GLSL, WGSL
- * or WebAssembly), written once in the language itself: each renderer without a native one
+ * Functions some targets lack (no erf in JS, GLSL, WGSL or WebAssembly; no log1p or expm1 in
+ * GLSL, WGSL or WebAssembly), written once in the language itself: each renderer without a native one
  * renders the expansion, so the math lives here only. Accuracy of the rendered forms against
  * float64: __tests__/expr/wat-lib.test.ts (figures in docs/design-notes.md).
  */
@@ -19,6 +19,24 @@ export function expandLog1p(x: Expr): Expr {
   const u = add(1, x);
   const d = sub(u, 1);
   return select(gt(x, FLOAT32_MAX), x, select(gt(abs(d), 0), mul(log(u), div(x, d)), x));
+}
+
+/**
+ * (expm1(x) - x) / x^2 = R(x) on |x| <= 0.75: the Taylor series to x^9 (the rest is below 0.25
+ * ulp there).
+ */
+const EXPM1_R = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320, 1 / 362880];
+
+/**
+ * expm1(x): x + x (x R(x)) on |x| <= 0.75 (no log, no cancellation: the correction is at most a
+ * third of x, so x's digits survive; at x = -log 2 in float32 the result is -0.5 exactly, which
+ * softplus'(0) = 0.5 needs); e^x - 1 outside, where e^x <= 0.48 or >= 2.1 and the subtraction
+ * costs at most one rounding (e^x = 0 and +inf give -1 and +inf). Below 2^-26 it is x itself,
+ * which keeps -0. NaN passes through the polynomial.
+ */
+export function expandExpm1(x: Expr): Expr {
+  const near = select(lt(abs(x), 2 ** -26), x, add(x, mul(x, mul(x, poly(EXPM1_R, x)))));
+  return select(gt(abs(x), 0.75), sub(exp(x), 1), near);
 }
 
 /** erf(x) / x = S(x^2) on |x| < 1, fitted by least squares (relative error 4.6e-9 in float64). */
@@ -38,8 +56,8 @@ export function expandErf(x: Expr): Expr {
   return select(lt(abs(x), 1), mul(x, poly(ERF_S, mul(x, x))), select(lt(x, 0), neg(big), big));
 }
 
-const expansions: Partial<Record<UnaryOp, (x: Expr) => Expr>> = { log1p: expandLog1p, erf: expandErf };
-export type ExpandedOp = 'log1p' | 'erf';
+const expansions: Partial<Record<UnaryOp, (x: Expr) => Expr>> = { log1p: expandLog1p, expm1: expandExpm1, erf: expandErf };
+export type ExpandedOp = 'log1p' | 'expm1' | 'erf';
 
 /** e with every `ops` node replaced by its expansion (a renderer's missing natives). */
 export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {

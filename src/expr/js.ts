@@ -17,6 +17,7 @@ const unaryJs: Record<UnaryOp, (x: string) => string> = {
   exp: (x) => `Math.exp(${x})`,
   log: (x) => `Math.log(${x})`,
   log1p: (x) => `Math.log1p(${x})`,
+  expm1: (x) => `Math.expm1(${x})`,
   tanh: (x) => `Math.tanh(${x})`,
   erf: () => {
     throw new Error('tfjs-activations: erf is expanded before rendering (see ./expand)');

@@ -31,11 +31,12 @@ const unaryC: Record<UnaryOp, (x: string) => string> = {
   log: (x) => `tfaLog(${x})`,
   tanh: (x) => `tfaTanh(${x})`,
   log1p: expanded,
+  expm1: expanded,
   erf: expanded,
 };
 
 function expanded(): never {
-  throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
+  throw new Error('tfjs-activations: log1p, expm1 and erf are expanded before rendering (see ./expand)');
 }
 
 function binaryC(op: BinaryOp, a: string, b: string): string {
@@ -65,7 +66,7 @@ function render(lang: ShaderLanguage, e: Expr | Cond, name: string): string {
 /** The helpers e needs, and e itself NaN-guarded, reading the element from `name` and `alpha`. */
 export function renderShader(lang: ShaderLanguage, e: Expr, name: string): { helpers: string; body: string } {
   // Neither language has log1p or erf: their expansions in the language are rendered instead.
-  const full = expand(e, ['log1p', 'erf']);
+  const full = expand(e, ['log1p', 'expm1', 'erf']);
   const helpers = [...unaryOpsIn(full)].flatMap((op) => (lang.helpers[op] != null ? [lang.helpers[op]] : []));
   return { helpers: helpers.join('\n'), body: lang.select(`isnan(${name})`, name, render(lang, full, name)) };
 }

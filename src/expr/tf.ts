@@ -22,6 +22,7 @@ const unaryTf: Record<UnaryOp, (x: Tensor) => Tensor> = {
   exp: tf.exp,
   log: tf.log,
   log1p: tf.log1p,
+  expm1: tf.expm1,
   tanh: tf.tanh,
   erf: tf.erf,
 };
@@ -73,7 +74,7 @@ function renderNode(e: Expr | Cond, x: Tensor, alpha: number, memo: Map<Expr | C
     case 'var': return x;
     case 'param': return alpha;
     case 'unary': {
-      // A backend without tf's kernel (tfjs 3.21's wasm has no Erf) gets the language's expansion.
+      // A backend without tf's kernel (tfjs 3.21's wasm has no Erf, Expm1) gets the language's expansion.
       const expansion = expandedWithout(e.op);
       return expansion != null ? r(expansion(e.x)) : unaryTf[e.op](tensor(r(e.x)));
     }
@@ -99,13 +100,14 @@ export function renderTf(e: Expr, x: Tensor, alpha: number): Tensor {
 }
 
 /** tf's kernel behind each op with an expansion in the language (./expand). */
-const expandableKernels: Record<ExpandedOp, string> = { erf: 'Erf', log1p: 'Log1p' };
+const expandableKernels: Record<ExpandedOp, string> = { erf: 'Erf', log1p: 'Log1p', expm1: 'Expm1' };
 
 /** The expansion of op where the active backend lacks tf's kernel for it, else null. */
 function expandedWithout(op: UnaryOp): ((x: Expr) => Expr) | null {
-  if (op !== 'erf' && op !== 'log1p') return null;
-  if (tf.getKernel(expandableKernels[op], tf.getBackend()) != null) return null;
-  return (x) => expand({ kind: 'unary', op, x }, [op]);
+  if (!Object.prototype.hasOwnProperty.call(expandableKernels, op)) return null;
+  const expandable = op as ExpandedOp;
+  if (tf.getKernel(expandableKernels[expandable], tf.getBackend()) != null) return null;
+  return (x) => expand({ kind: 'unary', op, x }, [expandable]);
 }
 
 /** Where x is NaN: tf.isNaN, or x != x on a backend without an IsNan kernel (tfjs 3.21's wasm). */

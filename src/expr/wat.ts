@@ -20,11 +20,12 @@ const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
   log: (x, l) => routine(logF32, x, l),
   tanh: (x, l) => routine(tanhF32, x, l),
   log1p: expanded,
+  expm1: expanded,
   erf: expanded,
 };
 
 function expanded(): never {
-  throw new Error('tfjs-activations: log1p and erf are expanded before rendering (see ./expand)');
+  throw new Error('tfjs-activations: log1p, expm1 and erf are expanded before rendering (see ./expand)');
 }
 
 /** A library routine reads its argument from a local: use the element's, or set a fresh one. */
@@ -39,62 +40,53 @@ const binaryWat: Record<BinaryOp, string> = { add: 'add', sub: 'sub', mul: 'mul'
 const compareWat: Record<CompareOp, string> = { gt: 'gt', ge: 'ge', lt: 'lt', le: 'le' };
 
 /**
- * The nodes an expression reaches more than once (by identity: a spec that builds a subexpression
- * once and uses it twice), so the renderer computes each once into a local. Leaves are not worth one.
+ * Common subexpressions: a computed node that occurs more than once (an expansion reads its
+ * argument several times: expm1's e^x, log1p's 1 + x) is computed once into a local with
+ * local.tee and read back after. Every operand of every instruction here is evaluated (selects
+ * are bitselects), in textual order, so the first occurrence always runs before the others.
  */
-function sharedNodes(e: Expr): Set<Expr | Cond> {
-  const seen = new Set<Expr | Cond>();
-  const shared = new Set<Expr | Cond>();
-  const visit = (n: Expr | Cond): void => {
-    if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return;
-    if (seen.has(n)) {
-      shared.add(n);
-      return;
-    }
-    seen.add(n);
-    if (n.kind === 'unary') visit(n.x);
-    else if (n.kind === 'select') [n.cond, n.then, n.otherwise].forEach(visit);
-    else [n.a, n.b].forEach(visit);
-  };
-  visit(e);
-  return shared;
-}
-
-/** Shared nodes and the locals holding those already rendered. */
-interface Memo {
-  shared: Set<Expr | Cond>;
-  done: Map<Expr | Cond, string>;
-}
-
-/*
- * A shared node's first rendering is `(local.tee $cse ...)`, every later one `(local.get $cse)`.
- * That is sound because WAT evaluates operands in the order they are written, the strings below
- * are built in that same order, and every branch of a select is evaluated (no short circuit).
- */
-function render(e: Expr | Cond, local: string, l: Locals, memo: Memo): string {
-  if (!memo.shared.has(e)) return renderNode(e, local, l, memo);
-  const done = memo.done.get(e);
-  if (done != null) return `(local.get ${done})`;
-  const code = renderNode(e, local, l, memo);
-  const name = l.local('cse');
-  memo.done.set(e, name);
-  return `(local.tee ${name} ${code})`;
-}
-
-function renderNode(e: Expr | Cond, local: string, l: Locals, memo: Memo): string {
-  const r = (x: Expr | Cond) => render(x, local, l, memo);
-  switch (e.kind) {
-    case 'const': return splat(Math.fround(e.value));
-    case 'var': return `(local.get ${local})`;
-    case 'param': return '(local.get $alpha)';
-    case 'unary': return unaryWat[e.op](r(e.x), l);
-    case 'binary': return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
-    case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
-    case 'select':
-      // A mask and-ed with the value selects against +0 in one instruction.
-      if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
-      return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
+class Shared {
+  private readonly counts = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  constructor(e: Expr, private readonly l: Locals) {
+    const walk = (n: Expr | Cond): void => {
+      if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return;
+      const key = JSON.stringify(n);
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      if (n.kind === 'unary') walk(n.x);
+      else if (n.kind === 'select') [n.cond, n.then, n.otherwise].forEach(walk);
+      else [n.a, n.b].forEach(walk);
+    };
+    walk(e);
   }
+  render(n: Expr | Cond, code: () => string): string {
+    if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return code();
+    const key = JSON.stringify(n);
+    if ((this.counts.get(key) ?? 0) < 2) return code();
+    const name = this.names.get(key);
+    if (name != null) return `(local.get ${name})`;
+    const fresh = this.l.local('cse');
+    this.names.set(key, fresh);
+    return `(local.tee ${fresh} ${code()})`;
+  }
+}
+
+function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): string {
+  const r = (x: Expr | Cond) => render(x, local, l, shared);
+  return shared.render(e, () => {
+    switch (e.kind) {
+      case 'const': return splat(Math.fround(e.value));
+      case 'var': return `(local.get ${local})`;
+      case 'param': return '(local.get $alpha)';
+      case 'unary': return unaryWat[e.op](r(e.x), l);
+      case 'binary': return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+      case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+      case 'select':
+        // A mask and-ed with the value selects against +0 in one instruction.
+        if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
+        return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
+    }
+  });
 }
 
 /** A WAT body (instructions leaving one v128) reading the element from `local`, and its scratch locals. */
@@ -105,8 +97,8 @@ export interface WatBody {
 
 export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
-  const full = expand(e, ['log1p', 'erf']);
-  const body = render(full, local, pool, { shared: sharedNodes(full), done: new Map() });
+  const full = expand(e, ['log1p', 'expm1', 'erf']);
+  const body = render(full, local, pool, new Shared(full, pool));
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
   return { code, locals: pool.names };

@@ -134,7 +134,8 @@ export function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs
  */
 function forwardKernel(def: ActivationDefinition, route: Route, x: Tensor, alpha: number): { ref: KernelRef; attrs: NamedAttrMap } | null {
   if (route.forward != null && x.dtype === 'float32') return { ref: route.forward, attrs: attrs(alpha) };
-  if (route.tfForward != null && def.tfKernel != null) return { ref: route.tfForward, attrs: def.tfKernel.attrs(alpha) };
+  const tfKernel = def.tfKernel;
+  if (route.tfForward != null && tfKernel != null && (tfKernel.forAlpha?.(alpha) ?? true)) return { ref: route.tfForward, attrs: tfKernel.attrs(alpha) };
   return null;
 }
 

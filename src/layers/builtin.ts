@@ -15,6 +15,8 @@ export function tfDenseWithActivation(def: ActivationDefinition, alpha: number, 
   if (def.layersName != null) {
     // tfjs-layers resolves an activation string through tf.serialization's class registry.
     if (!(def.layersName in serialization.SerializationMap.getMap().classNameMap)) return null;
+    // An activation string has no alpha (tfjs-layers' elu refuses any but 1).
+    if (def.hasAlpha && alpha !== def.defaultAlpha) return null;
     return [layers.dense({ ...dense, activation: def.layersName as DenseArgs['activation'] })];
   }
   if (def.layersLayer != null) {
