@@ -83,7 +83,8 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
     forwardUlp: checkNumber(name, 'tolerance.forwardUlp', spec.tolerance?.forwardUlp ?? DEFAULT_TOLERANCE.forwardUlp),
     referenceUlp: checkNumber(name, 'tolerance.referenceUlp', spec.tolerance?.referenceUlp ?? DEFAULT_TOLERANCE.referenceUlp),
     derivativeUlp: checkNumber(name, 'tolerance.derivativeUlp', spec.tolerance?.derivativeUlp ?? DEFAULT_TOLERANCE.derivativeUlp),
-const DEFAULT_TOLERANCE: Tolerance = { forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 0, autodiffAbs: 0 };
+    derivativeAbs: checkNumber(name, 'tolerance.derivativeAbs', spec.tolerance?.derivativeAbs ?? DEFAULT_TOLERANCE.derivativeAbs),
+    autodiffAbs: checkNumber(name, 'tolerance.autodiffAbs', spec.tolerance?.autodiffAbs ?? DEFAULT_TOLERANCE.autodiffAbs),
   };
 
   // Render every target now: a constant with no float32 value, say, fails here and not at first use.

@@ -52,6 +52,7 @@ export interface Tolerance {
    * difference allowed instead, per unit of |dy| (0: bit for bit, as derivativeUlp says).
    */
   readonly derivativeAbs: number;
+  /**
    * tf.grad of the op vs tf.grad of def.builtin, absolute, per unit of dy: 0 where our backward
    * computes tf's own gradient formula in the same float32 steps (bit for bit), else how far the
    * two formulas may be apart (selu: a + scale alpha vs tf's scale alpha e^x).
