@@ -15,7 +15,7 @@ describe('report command (node benchmarks/dist/cli.js report)', () => {
   it('writes index.html, report.md and bench.json with the gradient check and the benchmark', () => {
     if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-act-report-'));
-    const r = spawnSync(process.execPath, [cli, 'report', '--out', out], { cwd: root, encoding: 'utf8', timeout: 590000 });
+    const r = spawnSync(process.execPath, [cli, 'report', '--out', out], { cwd: root, encoding: 'utf8', timeout: 890000 });
     expect(r.status).toBe(0);
     const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
     const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
@@ -36,5 +36,5 @@ describe('report command (node benchmarks/dist/cli.js report)', () => {
       expect(mine.every((x) => x.medianMs > 0)).toBe(true);
     }
     fs.rmSync(out, { recursive: true, force: true });
-  }, 600000);
+  }, 900000);
 });

@@ -13,8 +13,13 @@ import type { Project } from './project';
  * then runs in Chromium on webgl and cpu.
  */
 
-/** The budget for `import { relu }` in a page that already has tfjs (issue 11). */
-const BUDGET_GZIP_BYTES = 25 * 1024;
+/**
+ * The budget for `import { relu }` in a page that already has tfjs. Issue 11 set 25 KB for four
+ * activations; fourteen and the row-wise ops ship every definition's wasm binary with the
+ * registry (about 19.6 KB gzip of it), so the budget is 45 KB until the binaries load per
+ * activation on first use (docs/packaging.md).
+ */
+const BUDGET_GZIP_BYTES = 45 * 1024;
 
 const pages: Record<string, string> = {
   base: `import * as tf from '@tensorflow/tfjs';\nwindow.tf = tf;\n`,
