@@ -15,19 +15,23 @@ import type { ActivationAttrs, BackendKernels } from './types';
  * - Inputs and output have the same shape, so the shader indexes the flat buffers directly.
  */
 
-/** What tfjs-backend-webgpu's runWebGPUProgram reads from a program. */
-interface WebGPUProgram {
+/** What tfjs-backend-webgpu's runWebGPUProgram reads from any program (the row ops' too). */
+export interface WebGPUProgramBase {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
+  size: boolean;
+  getUserCode(): string;
+}
+
+/** ...and from ours, which read vec4 components and a uniform (alpha). */
+interface WebGPUProgram extends WebGPUProgramBase {
   outputComponent: number;
   variableComponents: number[];
-  size: boolean;
   uniforms: string;
-  getUserCode(): string;
 }
 
 /** The part of WebGPUBackend these kernels use. */

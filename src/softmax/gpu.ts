@@ -3,6 +3,7 @@ import { util } from '@tensorflow/tfjs-core';
 import { LN2_HI_F32, LN2_LO_F32 } from '../expr/wat-lib';
 import { floatLiteral } from '../expr/shader';
 import type { RowKernel } from './kernels';
+import type { WebGPUProgramBase } from '../kernels/webgpu';
 
 /*
  * The row kernels on webgl and webgpu: each is two programs, a reduction (one invocation per
@@ -190,16 +191,7 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
 
 // --- webgpu ----------------------------------------------------------------------------------
 
-interface WebGPUProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  getUserCode(): string;
-}
+type WebGPUProgram = WebGPUProgramBase;
 
 interface WebGPUBackend {
   runWebGPUProgram(program: WebGPUProgram, inputs: TensorInfo[], outputType: DataType): TensorInfo;
