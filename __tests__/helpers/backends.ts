@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { ActivationDefinition } from 'tfjs-activations';
 
@@ -23,4 +24,23 @@ export function tfBuiltinUnusable(def: ActivationDefinition, backend: string, pa
   }
   if (part === 'gradient' && def.tfKernel.name === 'Elu' && tf.version_core.startsWith('3.')) return `tf ${tf.version_core}'s EluGrad is wrong on 0 < y < 1`;
   return null;
+}
+
+/**
+ * Registers `name` as a cpu backend with tf's kernels only (ours, registered for 'cpu' at import,
+ * stay behind), switches to it before the file's tests and back to cpu after: a backend the
+ * library has no kernels for, such as tensorflow.
+ */
+export function useBackendWithoutOurKernels(name: string): void {
+  beforeAll(async () => {
+    tf.registerBackend(name, () => new MathBackendCPU(), -1);
+    for (const k of tf.getKernelsForBackend('cpu')) {
+      if (!k.kernelName.startsWith('TfjsActivations')) tf.registerKernel({ ...k, backendName: name });
+    }
+    expect(await tf.setBackend(name)).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+    tf.removeBackend(name);
+  });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { useBackendWithoutOurKernels } from '../helpers/backends';
 import { activationNames, activations, hasKernel, opFor } from 'tfjs-activations';
 import { kernelName, tapedKernelName } from '../../src/kernels';
 import { alphasOf } from '../helpers/alphas';
@@ -11,19 +11,7 @@ import { alphasOf } from '../helpers/alphas';
  */
 const OTHER = 'tfjsActivationsOther';
 
-beforeAll(async () => {
-  tf.registerBackend(OTHER, () => new MathBackendCPU(), -1);
-  // tf's kernels only: ours (registered for 'cpu' at import) stay behind.
-  for (const k of tf.getKernelsForBackend('cpu')) {
-    if (!k.kernelName.startsWith('TfjsActivations')) tf.registerKernel({ ...k, backendName: OTHER });
-  }
-  expect(await tf.setBackend(OTHER)).toBe(true);
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  tf.removeBackend(OTHER);
-});
+useBackendWithoutOurKernels(OTHER);
 
 /** Finite points away from the relu kink. */
 const Z = [-6, -2.5, -1, -0.25, 0.25, 1, 2.5, 6];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { useBackendWithoutOurKernels } from '../helpers/backends';
 import { logSoftmax, softmax, softmaxCrossEntropy } from 'tfjs-activations';
 import { gradcheck } from 'tfjs-activations/gradcheck';
 import { logSoftmax64, randomRows, softmax64 } from './reference';
@@ -12,18 +12,7 @@ import { logSoftmax64, randomRows, softmax64 } from './reference';
  */
 const OTHER = 'tfjsActivationsRowsOther';
 
-beforeAll(async () => {
-  tf.registerBackend(OTHER, () => new MathBackendCPU(), -1);
-  for (const k of tf.getKernelsForBackend('cpu')) {
-    if (!k.kernelName.startsWith('TfjsActivations')) tf.registerKernel({ ...k, backendName: OTHER });
-  }
-  expect(await tf.setBackend(OTHER)).toBe(true);
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  tf.removeBackend(OTHER);
-});
+useBackendWithoutOurKernels(OTHER);
 
 describe.each(['softmax', 'logSoftmax'] as const)('%s on a backend without kernels of ours', (name) => {
   const op = name === 'softmax' ? softmax : logSoftmax;
