@@ -20,8 +20,11 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /**
- * The binary of an activation's module: built with the package (the library's own), or
- * assembled now from the registered definition (defineActivation's); null for an unknown name.
+ * The binary of a module: the row kernels' is built with the package; an activation's (the
+ * library's own and defineActivation's alike) is assembled from its definition on first use, so a
+ * bundle carries each definition once, as the expression it is, and not a prebuilt binary of every
+ * activation beside it. The build compiles the same text with wabt and the tests check the
+ * assembler gives wabt's bytes. null for an unknown name.
  */
 function moduleBytes(name: string, shared: boolean): Uint8Array<ArrayBuffer> | null {
   const b64 = wasmBinaries[shared ? `${name}.shared` : name];
