@@ -184,7 +184,9 @@ const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', ROW_LO
 });
 
 /**
- * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64).
+ * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64; two
+ * vectors per iteration, their sum taken in float32 first: one rounding, 2^-24 relative, for two
+ * fewer float64 conversions and adds per vector).
  * $expRest(x, n, max) for logSoftmax: returns (ones - 1) + rest, ones counting the elements
  * equal to the max (e exactly 1), rest the sum of the others.
  */
@@ -192,27 +194,36 @@ function expRow(store: boolean): Func {
   const name = store ? '$expStore' : '$expRest';
   const out = store ? '(param $out i32) ' : '';
   return func(`${name} (param $x i32) ${out}(param $n i32) (param $max f32) (result f64)`, ROW_LOCALS, (pool) => {
-    const [negMax, v, hi, lo, e, one, ones] = ['negMax', 'v', 'hi', 'lo', 'e', 'one', 'ones'].map((h) => pool.local(h));
+    const [negMax, one, ones] = ['negMax', 'one', 'ones'].map((h) => pool.local(h));
     const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
-    const body = (load: string, storeCode: string): string => `
+    /** Sets e (and hi) to e^(v - max) for the v128 `load`. */
+    const exp = (load: string, e: string, hi: string): string => {
+      const [v, lo] = [pool.local('v'), pool.local('lo')];
+      return `
       (local.set ${v} ${load})${twoSum(get(v), get(negMax), hi, lo, pool, false)}
-      (local.set ${e} ${expPair(hi, lo, pool)})${
-        store
-          ? `
+      (local.set ${e} ${expPair(hi, lo, pool)})`;
+    };
+    const [e, hi, e2, hi2] = ['e', 'hi', 'e', 'hi'].map((h) => pool.local(h));
+    const body = (load: string, storeCode: string): string =>
+      exp(load, e, hi) +
+      (store
+        ? `
       ${storeCode}${accumulate(sums, get(e), pool)}`
-          : `
+        : `
       (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
-      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`
-      }`;
+      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`);
+    const pair = `${exp(loadAt('$x', 0), e, hi)}
+      ${storeAt('$out', 0, get(e))}${exp(loadAt('$x', 1), e2, hi2)}
+      ${storeAt('$out', 1, get(e2))}${accumulate(sums, `(f32x4.add ${get(e)} ${get(e2)})`, pool)}`;
     const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
-    const pointers = store ? ['$x', '$out'] : ['$x'];
     return `
-    ${rowBounds('$x')}
+    ${rowBounds('$x', store ? 2 : 1)}
     (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
     ${zeroSums(sums)} (local.set ${ones} ${ZERO})${rowLoops(
-      pointers,
-      body('(v128.load (local.get $x))', `(v128.store (local.get $out) ${get(e)})`),
+      store ? ['$x', '$out'] : ['$x'],
+      body(loadAt('$x', 0), storeAt('$out', 0, get(e))),
       body(lane0('$x', NEG_INF), `(f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))`),
+      store ? { times: 2, body: pair } : undefined,
     )}
     ${store ? total(sums) : `(f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`}`;
   });
