@@ -12,7 +12,7 @@ import { expNonPositiveF32, horner, LN2_HI_F32, LN2_LO_F32, LocalPool, logF32, s
  *   logSoftmaxBackward(dy, o, out, rows, n)        out = dy - e^o sum(dy)
  *   crossEntropyBackward(ls, labels, out, count, scale)   out = (e^ls - labels) scale
  *
- * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (TwoSum) and
+ * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (diffPair) and
  * e^(hi + lo) taken with lo added in the range reduction (expPair), since x - max rounded once
  * costs up to |x - max| 2^-24 of relative error in the exponential (30+ ulp near results of
  * 1e-30). Sums accumulate in float64 lanes (f64x2), so rows of 1e5 elements lose nothing
@@ -55,17 +55,30 @@ const zeroSums = (sums: [string, string]): string => `(local.set ${sums[0]} ${ZE
 
 /**
  * The code for a + b's TwoSum: sets hi and lo, hi + lo = a + b exactly. Where hi is infinite lo
- * is NaN (inf - inf); `finiteLo` turns that into 1 with pmin(1, lo) (keeping every finite lo, all
- * far below 1), for callers that add lo to hi (logSoftmax: -inf + 1 stays -inf). expPair needs no
- * such care: it masks to 0 by hi alone.
+ * is NaN (inf - inf); pmin(1, lo) turns that into 1 (and keeps every finite lo, all far below 1),
+ * so hi + lo stays -inf for hi = -inf (logSoftmax adds them).
  */
-function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool, finiteLo: boolean): string {
+function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool): string {
   const bb = pool.local('bb');
-  const low = `(f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)}))`;
   return `
     (local.set ${hi} (f32x4.add ${a} ${b}))
     (local.set ${bb} (f32x4.sub ${get(hi)} ${a}))
-    (local.set ${lo} ${finiteLo ? `(f32x4.pmin ${splat(1)} ${low})` : low})`;
+    (local.set ${lo} (f32x4.pmin ${splat(1)} (f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)}))))`;
+}
+
+/**
+ * x - max as hi + lo exactly, x <= max: Fast2Sum of a = pmin(x, -max), b = pmax(x, -max), which
+ * has |a| >= |b| in every case (max < 0: a = x, as x <= max < 0 < -max; max >= 0 and x >= 0:
+ * a = -max; max >= 0 > x: both are negative and a is the larger in magnitude), one instruction
+ * fewer than TwoSum. Where x is NaN or infinite, hi says so and expPair ignores lo.
+ */
+function diffPair(x: string, negMax: string, hi: string, lo: string, pool: LocalPool): string {
+  const [a, b] = [pool.local('a'), pool.local('b')];
+  return `
+      (local.set ${hi} (f32x4.add ${x} ${negMax}))
+      (local.set ${a} (f32x4.pmin ${x} ${negMax}))
+      (local.set ${b} (f32x4.pmax ${x} ${negMax}))
+      (local.set ${lo} (f32x4.sub ${get(b)} (f32x4.sub ${get(hi)} ${get(a)})))`;
 }
 
 /**
@@ -200,7 +213,7 @@ function expRow(store: boolean): Func {
     const exp = (load: string, e: string, hi: string): string => {
       const [v, lo] = [pool.local('v'), pool.local('lo')];
       return `
-      (local.set ${v} ${load})${twoSum(get(v), get(negMax), hi, lo, pool, false)}
+      (local.set ${v} ${load})${diffPair(get(v), get(negMax), hi, lo, pool)}
       (local.set ${e} ${expPair(hi, lo, pool)})`;
     };
     const [e, hi, e2, hi2] = ['e', 'hi', 'e', 'hi'].map((h) => pool.local(h));
@@ -276,7 +289,7 @@ const logSoftmax = func(
   (pool) => {
     const [u, lse, negMax, v, h1, l1, h2, l2] = ['u', 'lse', 'negMax', 'v', 'h1', 'l1', 'h2', 'l2'].map((h) => pool.local(h));
     const body = (load: string, store: (value: string) => string): string => `
-      (local.set ${v} ${load})${twoSum(get(v), get(negMax), h1, l1, pool, true)}${twoSum(get(h1), `(f32x4.neg ${get(lse)})`, h2, l2, pool, true)}
+      (local.set ${v} ${load})${twoSum(get(v), get(negMax), h1, l1, pool)}${twoSum(get(h1), `(f32x4.neg ${get(lse)})`, h2, l2, pool)}
       ${store(`(f32x4.add ${get(h2)} (f32x4.add ${get(l1)} ${get(l2)}))`)}`;
     return `
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
