@@ -16,8 +16,8 @@ import type { RowKernelExports } from './wat';
  *   crossEntropy_backward inputs {ls, labels, dy} (ls = logSoftmax(logits), dy a scalar),
  *                  attrs {rows}                          -> (e^ls - labels) dy / rows
  * wasm runs the SIMD module of ./wat.ts in place on tf's heap; cpu runs the same module on a
- * scratch memory of its own (whole rows copied in and out: 5-9x faster than float64 JS loops in
- * one side-by-side run, docs/softmax.md), and float64 JS loops, rounded once, where WebAssembly
+ * scratch memory of its own (whole rows copied in and out: faster than float64 JS loops at every
+ * case measured, design-notes.md), and float64 JS loops, rounded once, where WebAssembly SIMD
  * is missing; webgl and webgpu run two programs each (./gpu.ts). Other
  * backends (tensorflow, ...) run the composite of ./math.ts. Inputs are [rows, n]: the ops reshape.
  */
