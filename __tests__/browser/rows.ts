@@ -92,6 +92,32 @@ export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
   const ours = (await softmaxCrossEntropy(labels, logits).data())[0];
   const theirs = (await tf.losses.softmaxCrossEntropy(labels, logits).data())[0];
   add('softmaxCrossEntropy: equals tf.losses.softmaxCrossEntropy within 1e-6 relative', Math.abs(ours - theirs) <= 1e-6 * Math.abs(theirs), `${ours} vs ${theirs}`);
+  // The fused backward against (softmax(logits) - labels) / rows from float64, on a size of four
+  // elements per invocation (webgpu's vec4) and on an odd one; a -Infinity logit gives
+  // -label / rows, a NaN logit a NaN row.
+  for (const [rows, n] of [[8, 50], [3, 5]]) {
+    const lv = randomRows(rows * n, 4, 15 + n);
+    lv[1] = -Infinity;
+    lv[n + 2] = NaN;
+    const lab = tf.softmax(tf.tensor2d(randomRows(rows * n, 2, 16 + n), [rows, n]));
+    const labv = await lab.data();
+    const got = await tf.grad((v: Tensor) => softmaxCrossEntropy(lab, v))(tf.tensor2d(lv, [rows, n])).data();
+    const s = softmax64(lv, n);
+    let ok = true;
+    let worst = 0;
+    for (let i = 0; i < rows * n; i++) {
+      const row = Math.floor(i / n);
+      if (row === 1) {
+        ok = ok && Number.isNaN(got[i]);
+        continue;
+      }
+      const err = Math.abs(got[i] - (s[i] - labv[i]) / rows);
+      worst = Math.max(worst, err);
+      ok = ok && err <= 1e-6 / rows;
+    }
+    add(`softmaxCrossEntropy: fused backward equals (softmax - labels) / rows, -Infinity and NaN logits, [${rows}, ${n}]`, ok, `max abs error ${worst}`);
+    lab.dispose();
+  }
   for (const order of [1, 2] as const) {
     const r = await gradcheck((a, b) => softmaxCrossEntropy(a, b), [tf.softmax(tf.tensor2d(randomRows(12, 2, 13), [3, 4])), tf.tensor2d(randomRows(12, 3, 14), [3, 4])], { order });
     add(`softmaxCrossEntropy: gradcheck order ${order}`, r.ok, r.reasons.join('; ') || 'ok');

@@ -166,6 +166,8 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
     if (kernel === 'crossEntropy_backward') {
       const ls = inputs.ls as TensorInfo;
       const rows = (attrs as { rows: number }).rows;
+      // Unpacked, as ls (our forward's output) is: a packed variant, which has to pack ls
+      // first, measured slower than this with packed labels unpacked (docs/softmax.md).
       const program = new RowProgram(['LS', 'LABELS', 'DY'], ls.shape.slice(), `
         ivec2 c = getOutputCoords();
         float o = getLS(c.x, c.y);
@@ -219,6 +221,44 @@ class GpuRowProgram implements WebGPUProgram {
     return `${WGSL_HELPERS}
       fn main(index : i32) {
         if (index < uniforms.size) {${this.body}
+        }
+      }`;
+  }
+}
+
+/**
+ * crossEntropy_backward on webgpu, elementwise: four elements per invocation where the size
+ * allows, as tf's binary ops (one per invocation was barely faster than tf's four programs).
+ */
+class CrossEntropyBackwardGpuProgram implements WebGPUProgram {
+  readonly variableNames = ['LS', 'LABELS', 'DY'];
+  readonly dispatchLayout: { x: number[] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP_X, 1, 1];
+  readonly size = true;
+  readonly shaderKey: string;
+  readonly outputComponent: number;
+  readonly variableComponents: number[];
+  constructor(
+    readonly outputShape: number[],
+    private readonly rows: number,
+  ) {
+    const size = util.sizeFromShape(outputShape);
+    this.outputComponent = size % 4 === 0 ? 4 : 1;
+    this.variableComponents = [this.outputComponent, this.outputComponent, 1];
+    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
+    this.dispatch = [Math.ceil(size / (WORKGROUP_X * this.outputComponent)), 1, 1];
+    this.shaderKey = `tfjsActivations_crossEntropy_backward_${rows}_${this.outputComponent}`;
+  }
+  getUserCode(): string {
+    const t = this.outputComponent === 4 ? 'vec4<f32>' : 'f32';
+    const nan = this.outputComponent === 4 ? 'isnanVec4(o)' : 'isnan(o)';
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let o = LS[index];
+          let g = (select(exp(o), ${t}(0.0), abs(o) == ${t}(uniforms.INFINITY)) - LABELS[index]) * (DY[0] / ${this.rows}.0);
+          result[index] = select(g, ${t}(uniforms.NAN), ${nan});
         }
       }`;
   }
@@ -330,9 +370,7 @@ export function webgpuRowKernel(kernel: RowKernel): KernelFunc {
     if (kernel === 'crossEntropy_backward') {
       const ls = inputs.ls as TensorInfo;
       const rows = (attrs as { rows: number }).rows;
-      const program = new GpuRowProgram(`tfjsActivations_crossEntropy_backward_${rows}`, ['LS', 'LABELS', 'DY'], ls.shape.slice(), `
-          let o = LS[index];
-          result[index] = select((select(exp(o), 0.0, isinf(o)) - LABELS[index]) * (DY[0] / ${rows}.0), uniforms.NAN, isnan(o));`);
+      const program = new CrossEntropyBackwardGpuProgram(ls.shape.slice(), rows);
       return gpu.runWebGPUProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
     }
     const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;

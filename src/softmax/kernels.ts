@@ -15,8 +15,10 @@ import type { RowKernelExports } from './wat';
  *   <op>_backward  inputs {dy, s} (s the saved output)   -> dx, float32
  *   crossEntropy_backward inputs {ls, labels, dy} (ls = logSoftmax(logits), dy a scalar),
  *                  attrs {rows}                          -> (e^ls - labels) dy / rows
- * cpu computes in float64 and rounds once (Math.exp, Math.log1p); wasm runs the SIMD module of
- * ./wat.ts in place on tf's heap; webgl and webgpu run two programs each (./gpu.ts). Other
+ * wasm runs the SIMD module of ./wat.ts in place on tf's heap; cpu runs the same module on a
+ * scratch memory of its own (whole rows copied in and out: faster than float64 JS loops at every
+ * case measured, design-notes.md), and float64 JS loops, rounded once, where WebAssembly SIMD
+ * is missing; webgl and webgpu run two programs each (./gpu.ts). Other
  * backends (tensorflow, ...) run the composite of ./math.ts. Inputs are [rows, n]: the ops reshape.
  */
 
@@ -113,29 +115,95 @@ const cpuLoops = {
   },
 };
 
+/*
+ * cpu tensors run the wasm module too, on a scratch memory of our own: groups of whole rows
+ * (about CPU_CHUNK elements per stream, at least one row) are copied in, run and copied out,
+ * so the streams stay in cache, as the elementwise kernels do (../kernels/cpu.ts). The JS
+ * loops above remain where WebAssembly SIMD is missing, or the values are not a typed array.
+ */
+const CPU_CHUNK = 16384;
+let cpuMemory: WebAssembly.Memory | null = null;
+let cpuExports: RowKernelExports | null | undefined;
+
+function cpuRowExports(): RowKernelExports | null {
+  if (cpuExports === undefined) {
+    try {
+      // Declared with a maximum, as the module's import is; grown for rows longer than a chunk.
+      cpuMemory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+      cpuExports = moduleInstance<RowKernelExports>(ROW_MODULE, cpuMemory);
+    } catch {
+      cpuExports = null; // no WebAssembly here
+    }
+  }
+  return cpuExports;
+}
+
+type TypedValues = Float32Array | Int32Array | Uint8Array;
+const isTyped = (v: Values): v is TypedValues => v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array;
+
+/**
+ * Runs `run(offsets, count)` over `rows` rows of n elements, a group of rows at a time: input k
+ * is copied to stream k, the kernel writes the stream after the inputs (offsets: byte offsets of
+ * every stream), which is copied to out.
+ */
+function runRowGroups(inputs: readonly TypedValues[], out: Float32Array, rows: number, n: number, run: (offsets: number[], count: number) => void): void {
+  const memory = cpuMemory as WebAssembly.Memory;
+  const group = Math.max(1, Math.floor(CPU_CHUNK / n));
+  const stride = group * n;
+  const bytes = (inputs.length + 1) * stride * 4;
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  const heap = new Float32Array(memory.buffer);
+  const offsets = [...inputs, out].map((_, k) => k * stride * 4);
+  const outSlot = inputs.length * stride;
+  for (let r = 0; r < rows; r += group) {
+    const count = Math.min(group, rows - r);
+    const start = r * n;
+    const end = start + count * n;
+    inputs.forEach((v, k) => heap.set(v.subarray(start, end), k * stride));
+    run(offsets, count);
+    out.set(heap.subarray(outSlot, outSlot + count * n), start);
+  }
+}
+
+/** The kernel on the wasm module for cpu tensors; false where it cannot run (then the JS loops do). */
+function cpuSimd(kernel: RowKernel, ins: readonly Values[], out: Float32Array, rows: number, n: number, scale: number): boolean {
+  const k = cpuRowExports();
+  if (k == null || !ins.every(isTyped)) return false;
+  const typed = ins as readonly TypedValues[];
+  if (rows * n === 0) return true;
+  if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
+    const f = kernel === 'softmax_forward' ? k.softmax : k.logSoftmax;
+    runRowGroups(typed, out, rows, n, ([x, o], count) => f(x, o, count, n));
+  } else if (kernel === 'crossEntropy_backward') {
+    runRowGroups(typed, out, rows * n, 1, ([ls, labels, o], count) => k.crossEntropyBackward(ls, labels, o, count, scale));
+  } else {
+    const f = kernel === 'softmax_backward' ? k.softmaxBackward : k.logSoftmaxBackward;
+    runRowGroups(typed, out, rows, n, ([dy, s, o], count) => f(dy, s, o, count, n));
+  }
+  return true;
+}
+
+/** The JS loops (float64, rounded once) for one kernel: inputs as cpuSimd takes them. */
+function cpuJs(kernel: RowKernel, ins: readonly Values[], out: Float32Array, rows: number, n: number, scale: number): void {
+  if (kernel === 'crossEntropy_backward') {
+    const [ls, labels] = ins;
+    for (let i = 0; i < out.length; i++) out[i] = (Math.exp(ls[i]) - labels[i]) * scale;
+  } else if (kernel === 'softmax_forward') cpuLoops.softmax(ins[0], out, rows, n);
+  else if (kernel === 'logSoftmax_forward') cpuLoops.logSoftmax(ins[0], out, rows, n);
+  else (kernel === 'softmax_backward' ? cpuLoops.softmaxBackward : cpuLoops.logSoftmaxBackward)(ins[0], ins[1], out, rows, n);
+}
+
 function cpuKernel(kernel: RowKernel): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const cpu = backend as unknown as CpuBackend;
-    if (kernel === 'crossEntropy_backward') {
-      const ls = inputs.ls as TensorInfo;
-      const size = util.sizeFromShape(ls.shape);
-      const lsv = valuesOf(cpu, ls);
-      const labels = valuesOf(cpu, inputs.labels as TensorInfo);
-      const scale = valuesOf(cpu, inputs.dy as TensorInfo)[0] / (attrs as { rows: number }).rows;
-      const out = new Float32Array(size);
-      for (let i = 0; i < size; i++) out[i] = (Math.exp(lsv[i]) - labels[i]) * scale;
-      return cpu.makeTensorInfo(ls.shape, 'float32', out);
-    }
-    const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
+    const first = (kernel === 'crossEntropy_backward' ? inputs.ls : kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
     const { n, rows } = rowsOf(first.shape);
     const out = new Float32Array(util.sizeFromShape(first.shape));
-    if (kernel === 'softmax_forward') cpuLoops.softmax(valuesOf(cpu, first), out, rows, n);
-    else if (kernel === 'logSoftmax_forward') cpuLoops.logSoftmax(valuesOf(cpu, first), out, rows, n);
-    else {
-      const dy = valuesOf(cpu, inputs.dy as TensorInfo);
-      const loop = kernel === 'softmax_backward' ? cpuLoops.softmaxBackward : cpuLoops.logSoftmaxBackward;
-      loop(dy, valuesOf(cpu, first), out, rows, n);
-    }
+    const ins = (
+      kernel === 'crossEntropy_backward' ? [first, inputs.labels as TensorInfo] : kernel.endsWith('forward') ? [first] : [inputs.dy as TensorInfo, first]
+    ).map((t) => valuesOf(cpu, t));
+    const scale = kernel === 'crossEntropy_backward' ? valuesOf(cpu, inputs.dy as TensorInfo)[0] / (attrs as { rows: number }).rows : 0;
+    if (!cpuSimd(kernel, ins, out, rows, n, scale)) cpuJs(kernel, ins, out, rows, n, scale);
     return cpu.makeTensorInfo(first.shape, 'float32', out);
   };
 }

@@ -1,4 +1,4 @@
-import { expNonPositiveF32, LocalPool, logF32, splat } from '../expr/wat-lib';
+import { expNonPositiveF32, horner, LN2_HI_F32, LN2_LO_F32, LocalPool, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -12,12 +12,17 @@ import { expNonPositiveF32, LocalPool, logF32, splat } from '../expr/wat-lib';
  *   logSoftmaxBackward(dy, o, out, rows, n)        out = dy - e^o sum(dy)
  *   crossEntropyBackward(ls, labels, out, count, scale)   out = (e^ls - labels) scale
  *
- * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (TwoSum) and
- * e^(hi + lo) taken as e^hi (1 + lo), since x - max rounded once costs up to |x - max| 2^-24 of
- * relative error in the exponential (30+ ulp near results of 1e-30). Sums accumulate in float64
- * lanes (f64x2, two accumulators), so rows of 1e5 elements lose nothing measurable. Every exp here
- * has a non-positive argument (x - max, a log-probability): expNonPositiveF32, which flushes
- * results below 2^-126 to 0 (as XNNPACK's softmax does).
+ * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (diffPair) and
+ * e^(hi + lo) taken with lo added in the range reduction (expPair), since x - max rounded once
+ * costs up to |x - max| 2^-24 of relative error in the exponential (30+ ulp near results of
+ * 1e-30). Sums accumulate in float64 lanes (f64x2), so rows of 1e5 elements lose nothing
+ * measurable. Every exp here has a non-positive argument (x - max, a log-probability); results
+ * below 2^-126 are flushed to 0 (as XNNPACK's softmax does).
+ * Speed: the max is f32x4.pmax (one instruction; f32x4.max's NaN and -0 rules cost several, on
+ * the loop's dependency chain) over four accumulators; the reductions run two or four vectors
+ * per iteration on separate accumulators, so no add waits on the one before; softmax multiplies
+ * by one reciprocal (computed in float64, rounded once: the same two roundings as a division by
+ * the rounded sum, without a division per element).
  * logSoftmax keeps the sum's exact 1s apart: log(sum) = log1p((ones - 1) + rest), so a row whose
  * sum is 1 + 1e-12 gets log(sum) = 1e-12 to float32 precision, not 0.
  * The tail of a row (n mod 4 elements) runs the same vector body on one lane, the other lanes
@@ -51,7 +56,7 @@ const zeroSums = (sums: [string, string]): string => `(local.set ${sums[0]} ${ZE
 /**
  * The code for a + b's TwoSum: sets hi and lo, hi + lo = a + b exactly. Where hi is infinite lo
  * is NaN (inf - inf); pmin(1, lo) turns that into 1 (and keeps every finite lo, all far below 1),
- * so e^hi (1 + lo) stays 0 for hi = -inf.
+ * so hi + lo stays -inf for hi = -inf (logSoftmax adds them).
  */
 function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool): string {
   const bb = pool.local('bb');
@@ -59,6 +64,52 @@ function twoSum(a: string, b: string, hi: string, lo: string, pool: LocalPool): 
     (local.set ${hi} (f32x4.add ${a} ${b}))
     (local.set ${bb} (f32x4.sub ${get(hi)} ${a}))
     (local.set ${lo} (f32x4.pmin ${splat(1)} (f32x4.add (f32x4.sub ${a} (f32x4.sub ${get(hi)} ${get(bb)})) (f32x4.sub ${b} ${get(bb)}))))`;
+}
+
+/**
+ * x - max as hi + lo exactly, x <= max: Fast2Sum of a = pmin(x, -max), b = pmax(x, -max), which
+ * has |a| >= |b| in every case (max < 0: a = x, as x <= max < 0 < -max; max >= 0 and x >= 0:
+ * a = -max; max >= 0 > x: both are negative and a is the larger in magnitude), one instruction
+ * fewer than TwoSum. Where x is NaN or infinite, hi says so and expPair ignores lo.
+ */
+function diffPair(x: string, negMax: string, hi: string, lo: string, pool: LocalPool): string {
+  const [a, b] = [pool.local('a'), pool.local('b')];
+  return `
+      (local.set ${hi} (f32x4.add ${x} ${negMax}))
+      (local.set ${a} (f32x4.pmin ${x} ${negMax}))
+      (local.set ${b} (f32x4.pmax ${x} ${negMax}))
+      (local.set ${lo} (f32x4.sub ${get(b)} (f32x4.sub ${get(hi)} ${get(a)})))`;
+}
+
+/**
+ * 1.5 * 2^23 + 127: adding it rounds hi log2 e to the nearest integer k and leaves k + 127 in the
+ * low mantissa bits, so the sum's bits shifted left by 23 are 2^k as a float (as the WAT
+ * library's exp).
+ */
+const SHIFTER = 12583039;
+/** e^r = 1 + r + r^2 Q(r) on |r| <= ln2 / 2, Q fitted (Lawson's weighted least squares, relative 3.1e-9; 1.07 ulp evaluated in float32). */
+const EXP_Q = [0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368715643882751, 0.0013814577832818031];
+
+/**
+ * e^(hi + lo) for hi <= 0 or NaN and |lo| <= ulp(hi): the WAT library's exp (2^k e^r, ln 2 split
+ * for Cody and Waite's reduction), copied here to take lo into r = ((hi - k ln2hi) + lo) - k ln2lo
+ * (hi - k ln2hi is exact) instead of a multiplication by 1 + lo after it, and one degree lower
+ * (degree 6: the library's degree-7 polynomial is as accurate in float32 evaluation, 1.06 ulp).
+ * hi below -87.34 (-inf included, whatever lo is) gives +0; NaN gives NaN.
+ */
+function expPair(hi: string, lo: string, pool: LocalPool): string {
+  const [j, k, r] = ['j', 'k', 'r'].map((h) => pool.local(h));
+  return `(block (result v128)
+      (local.set ${j} (f32x4.add (f32x4.mul ${get(hi)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
+      (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
+      (local.set ${r} (f32x4.sub
+        (f32x4.add (f32x4.sub ${get(hi)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)})) ${get(lo)})
+        (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))
+      (v128.andnot
+        (f32x4.mul
+          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)}))
+          (i32x4.shl ${get(j)} (i32.const 23)))
+        (f32x4.lt ${get(hi)} ${splat(-87.33654022216797)})))`;
 }
 
 interface Func {
@@ -73,11 +124,29 @@ function func(header: string, scalarLocals: string, body: (pool: LocalPool) => s
   return { text: `\n  (func ${header} ${scalarLocals} ${locals}${code})` };
 }
 
-/** A loop over the vector part [p, vend) and then the tail [vend, end) of a row, advancing `pointers`. */
-function rowLoops(pointers: string[], vectorBody: string, tailBody: string): string {
+/** `times` vectors per iteration; `body` reads vector i at byte offset 16 i from the pointers. */
+interface Unrolled {
+  times: number;
+  body: string;
+}
+
+/**
+ * A loop over the vector part [p, vend) and then the tail [vend, end) of a row, advancing
+ * `pointers`; with `unrolled`, first a loop of `unrolled.times` vectors per iteration up to $uend
+ * (rowBounds with the same `times` sets it).
+ */
+function rowLoops(pointers: string[], vectorBody: string, tailBody: string, unrolled?: Unrolled): string {
   const advance = (bytes: number) => pointers.map((p) => `(local.set ${p} (i32.add ${get(p)} (i32.const ${bytes})))`).join(' ');
   const lead = pointers[0];
-  return `
+  const unrolledLoop =
+    unrolled == null
+      ? ''
+      : `
+    (block $udone (loop $unext
+      (br_if $udone (i32.ge_u ${get(lead)} (local.get $uend)))${unrolled.body}
+      ${advance(16 * unrolled.times)}
+      (br $unext)))`;
+  return `${unrolledLoop}
     (block $vdone (loop $vnext
       (br_if $vdone (i32.ge_u ${get(lead)} (local.get $vend)))${vectorBody}
       ${advance(16)}
@@ -88,27 +157,49 @@ function rowLoops(pointers: string[], vectorBody: string, tailBody: string): str
       (br $tnext)))`;
 }
 
-/** Sets $vend and $end for the row starting at pointer p. */
-const rowBounds = (p: string): string => `
+/** Sets $vend and $end for the row starting at pointer p, and $uend for loops of `times` vectors. */
+const rowBounds = (p: string, times = 1): string => `
     (local.set $end (i32.add ${get(p)} (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $vend (i32.add ${get(p)} (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))`;
+    (local.set $vend (i32.add ${get(p)} (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))${
+      times > 1
+        ? `
+    (local.set $uend (i32.add ${get(p)} (i32.shl (i32.and (local.get $n) (i32.const ${-4 * times})) (i32.const 2))))`
+        : ''
+    }`;
 
-const ROW_LOCALS = '(local $end i32) (local $vend i32)';
+const ROW_LOCALS = '(local $end i32) (local $vend i32) (local $uend i32)';
 
-/** $rowMax(p, n): the row's maximum; NaN if any element is NaN (f32x4.max and f32.max propagate it). */
-const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', `${ROW_LOCALS} (local $s f32)`, (pool) => {
-  const m = pool.local('m');
+/** v128.load of vector i (byte offset 16 i) from pointer p. */
+const loadAt = (p: string, i: number): string => (i === 0 ? `(v128.load ${get(p)})` : `(v128.load offset=${16 * i} ${get(p)})`);
+const storeAt = (p: string, i: number, v: string): string => (i === 0 ? `(v128.store ${get(p)} ${v})` : `(v128.store offset=${16 * i} ${get(p)} ${v})`);
+
+/**
+ * $rowMax(p, n): the row's maximum over its non-NaN elements (-inf if none): pmax(m, v) keeps m
+ * where v is NaN. A NaN still makes the whole row NaN downstream: its x - max is NaN, and so
+ * the row's sum.
+ */
+const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', ROW_LOCALS, (pool) => {
+  const m = [0, 1, 2, 3].map(() => pool.local('m'));
+  const max = (a: string, b: string) => `(f32x4.pmax ${a} ${b})`;
   return `
-    ${rowBounds('$p')}
-    (local.set ${m} ${NEG_INF})${rowLoops(['$p'], `
-      (local.set ${m} (f32x4.max ${get(m)} (v128.load (local.get $p))))`, `
-      (local.set ${m} (f32x4.max ${get(m)} ${lane0('$p', NEG_INF)}))`)}
-    (f32.max (f32.max (f32x4.extract_lane 0 ${get(m)}) (f32x4.extract_lane 1 ${get(m)}))
-      (f32.max (f32x4.extract_lane 2 ${get(m)}) (f32x4.extract_lane 3 ${get(m)})))`;
+    ${rowBounds('$p', 4)}
+    ${m.map((l) => `(local.set ${l} ${NEG_INF})`).join(' ')}${rowLoops(
+      ['$p'],
+      `
+      (local.set ${m[0]} ${max(get(m[0]), loadAt('$p', 0))})`,
+      `
+      (local.set ${m[0]} ${max(get(m[0]), lane0('$p', NEG_INF))})`,
+      { times: 4, body: m.map((l, i) => `\n      (local.set ${l} ${max(get(l), loadAt('$p', i))})`).join('') },
+    )}
+    (local.set ${m[0]} ${max(max(get(m[0]), get(m[1])), max(get(m[2]), get(m[3])))})
+    (f32.max (f32.max (f32x4.extract_lane 0 ${get(m[0])}) (f32x4.extract_lane 1 ${get(m[0])}))
+      (f32.max (f32x4.extract_lane 2 ${get(m[0])}) (f32x4.extract_lane 3 ${get(m[0])})))`;
 });
 
 /**
- * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64).
+ * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64; two
+ * vectors per iteration, their sum taken in float32 first: one rounding, 2^-24 relative, for two
+ * fewer float64 conversions and adds per vector).
  * $expRest(x, n, max) for logSoftmax: returns (ones - 1) + rest, ones counting the elements
  * equal to the max (e exactly 1), rest the sum of the others.
  */
@@ -116,28 +207,36 @@ function expRow(store: boolean): Func {
   const name = store ? '$expStore' : '$expRest';
   const out = store ? '(param $out i32) ' : '';
   return func(`${name} (param $x i32) ${out}(param $n i32) (param $max f32) (result f64)`, ROW_LOCALS, (pool) => {
-    const [negMax, v, hi, lo, e, one, ones] = ['negMax', 'v', 'hi', 'lo', 'e', 'one', 'ones'].map((h) => pool.local(h));
+    const [negMax, one, ones] = ['negMax', 'one', 'ones'].map((h) => pool.local(h));
     const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
-    const body = (load: string, storeCode: string): string => `
-      (local.set ${v} ${load})${twoSum(get(v), get(negMax), hi, lo, pool)}
-      (local.set ${e} ${expNonPositiveF32(hi, pool)})
-      (local.set ${e} (f32x4.add ${get(e)} (f32x4.mul ${get(e)} ${get(lo)})))${
-        store
-          ? `
+    /** Sets e (and hi) to e^(v - max) for the v128 `load`. */
+    const exp = (load: string, e: string, hi: string): string => {
+      const [v, lo] = [pool.local('v'), pool.local('lo')];
+      return `
+      (local.set ${v} ${load})${diffPair(get(v), get(negMax), hi, lo, pool)}
+      (local.set ${e} ${expPair(hi, lo, pool)})`;
+    };
+    const [e, hi, e2, hi2] = ['e', 'hi', 'e', 'hi'].map((h) => pool.local(h));
+    const body = (load: string, storeCode: string): string =>
+      exp(load, e, hi) +
+      (store
+        ? `
       ${storeCode}${accumulate(sums, get(e), pool)}`
-          : `
+        : `
       (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
-      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`
-      }`;
+      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`);
+    const pair = `${exp(loadAt('$x', 0), e, hi)}
+      ${storeAt('$out', 0, get(e))}${exp(loadAt('$x', 1), e2, hi2)}
+      ${storeAt('$out', 1, get(e2))}${accumulate(sums, `(f32x4.add ${get(e)} ${get(e2)})`, pool)}`;
     const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
-    const pointers = store ? ['$x', '$out'] : ['$x'];
     return `
-    ${rowBounds('$x')}
+    ${rowBounds('$x', store ? 2 : 1)}
     (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
     ${zeroSums(sums)} (local.set ${ones} ${ZERO})${rowLoops(
-      pointers,
-      body('(v128.load (local.get $x))', `(v128.store (local.get $out) ${get(e)})`),
+      store ? ['$x', '$out'] : ['$x'],
+      body(loadAt('$x', 0), storeAt('$out', 0, get(e))),
       body(lane0('$x', NEG_INF), `(f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))`),
+      store ? { times: 2, body: pair } : undefined,
     )}
     ${store ? total(sums) : `(f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`}`;
   });
@@ -145,20 +244,25 @@ function expRow(store: boolean): Func {
 
 const softmax = func(
   '(export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $n i32)',
-  `${ROW_LOCALS} (local $bytes i32) (local $p i32) (local $total f32)`,
+  `${ROW_LOCALS} (local $bytes i32) (local $p i32) (local $inv f32)`,
   (pool) => {
-    const inv = pool.local('total');
+    const inv = pool.local('inv');
+    const scale = (i: number) => `\n      ${storeAt('$p', i, `(f32x4.mul ${loadAt('$p', i)} ${get(inv)})`)}`;
     return `
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
-      (local.set $total (f32.demote_f64
-        (call $expStore (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n)))))
-      (local.set ${inv} (f32x4.splat (local.get $total)))
+      (local.set $inv (f32.demote_f64 (f64.div (f64.const 1)
+        (call $expStore (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n))))))
+      (local.set ${inv} (f32x4.splat (local.get $inv)))
       (local.set $p (local.get $out))
-      ${rowBounds('$p')}${rowLoops(['$p'], `
-      (v128.store (local.get $p) (f32x4.div (v128.load (local.get $p)) ${get(inv)}))`, `
-      (f32.store (local.get $p) (f32.div (f32.load (local.get $p)) (local.get $total)))`)}
+      ${rowBounds('$p', 4)}${rowLoops(
+        ['$p'],
+        scale(0),
+        `
+      (f32.store (local.get $p) (f32.mul (f32.load (local.get $p)) (local.get $inv)))`,
+        { times: 4, body: [0, 1, 2, 3].map(scale).join('') },
+      )}
       (local.set $x (i32.add (local.get $x) (local.get $bytes)))
       (local.set $out (i32.add (local.get $out) (local.get $bytes)))
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
@@ -205,20 +309,27 @@ const logSoftmax = func(
   },
 );
 
-/** $rowDot(a, b, n): sum of a * b over a row; $rowSum(a, n): sum of a (float64 lanes). */
+/**
+ * $rowDot(a, b, n): sum of a * b over a row; $rowSum(a, n): sum of a (float64 lanes). Two
+ * vectors per iteration into two accumulator pairs: the float64 adds are the loop's dependency
+ * chain.
+ */
 function rowReduce(withB: boolean): Func {
   const header = withB ? '$rowDot (param $a i32) (param $b i32) (param $n i32) (result f64)' : '$rowSum (param $a i32) (param $n i32) (result f64)';
   return func(header, ROW_LOCALS, (pool) => {
     const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
+    const more: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
     const term = (a: string, b: string) => (withB ? `(f32x4.mul ${a} ${b})` : a);
+    const vector = (i: number) => term(loadAt('$a', i), loadAt('$b', i));
     return `
-    ${rowBounds('$a')}
-    ${zeroSums(sums)}${rowLoops(
+    ${rowBounds('$a', 2)}
+    ${zeroSums(sums)} ${zeroSums(more)}${rowLoops(
       withB ? ['$a', '$b'] : ['$a'],
-      accumulate(sums, term('(v128.load (local.get $a))', '(v128.load (local.get $b))'), pool),
+      accumulate(sums, vector(0), pool),
       accumulate(sums, term(lane0('$a', ZERO), lane0('$b', ZERO)), pool),
+      { times: 2, body: accumulate(sums, vector(0), pool) + accumulate(more, vector(1), pool) },
     )}
-    ${total(sums)}`;
+    (f64.add ${total(sums)} ${total(more)})`;
   });
 }
 
