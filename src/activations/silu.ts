@@ -6,8 +6,8 @@ import type { ActivationSpec, WatForward } from './types';
 
 /*
  * The SIMD forward. A vector whose four lanes are all >= -80 (no NaN) takes z / (1 + e^-z) in
- * float32: within 3 ulp of float64 there (e^-z <= e^80 stays finite; results stay normal), in a
- * quarter of the float64 form's work. Any other vector takes z sigmoid(z) in float64 lanes
+ * float32: within 3 ulp of float64 there (e^-z <= e^80 stays finite; results stay normal), with
+ * a third of the float64 form's instructions. Any other vector takes z sigmoid(z) in float64 lanes
  * (sigmoid's own routine), rounded once: in float32, past z = -87 e^-z overflows (-0 for results
  * near 1e-37), and z e^z with e^z subnormal is 76 ulp off at z = -100.
  */
@@ -67,8 +67,8 @@ export const silu = {
   builtin: (x) => tf.tidy(() => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)),
   watForward: watForward(),
   simdForwardOn: ['wasm', 'cpu'],
-  // Measured against float64 (docs/design-notes.md): the float32 path is 2 ulp off at worst (the
+  // Measured against float64 (docs/design-notes.md): the float32 path is 3 ulp off at worst (the
   // float64 lanes 1), within the 4; the derivative vs tf ops within 4 x 2^-24.
-  tolerance: { forwardUlp: 2, referenceUlp: 2, derivativeAbs: 3e-7 },
+  tolerance: { forwardUlp: 3, referenceUlp: 3, derivativeAbs: 3e-7 },
   layersName: 'swish',
 } satisfies ActivationSpec;
