@@ -1,4 +1,4 @@
-import { abs, add, alpha, clip, div, exp, expm1, gt, min, mul, neg, s, select, z } from '../../src/expr/ast';
+import { abs, add, alpha, clip, div, exp, expm1, gt, max, min, mul, neg, s, select, z } from '../../src/expr/ast';
 import type { Expr } from '../../src/expr/ast';
 import { renderJs } from '../../src/expr/js';
 import { rangeOf } from '../../src/expr/range';
@@ -73,5 +73,30 @@ describe('a select on alpha alone', () => {
       const got = runWat(e, xs, a);
       xs.forEach((x, i) => expect(Math.abs(got[i] - js(x, a))).toBeLessThanOrEqual(1e-6 * Math.abs(js(x, a))));
     }
+  });
+});
+
+describe('min and max in WAT', () => {
+  it('are pmin and pmax against a constant where those agree with them (not NaN, not -0 for min, not +-0 for max), -|x| and |x| for min(x, -x), max(x, -x)', () => {
+    expect(renderWat(min(s, 6), '$s').code).toBe('(f32x4.pmin (local.get $s) (v128.const f32x4 6 6 6 6))');
+    expect(renderWat(max(-3, s), '$s').code).toBe('(f32x4.pmax (local.get $s) (v128.const f32x4 -3 -3 -3 -3))');
+    expect(renderWat(min(s, 0), '$s').code).toContain('f32x4.pmin');
+    expect(renderWat(max(s, 0), '$s').code).toContain('(f32x4.max ');
+    expect(renderWat(min(s, -0), '$s').code).toContain('(f32x4.min ');
+    expect(renderWat(min(s, NaN), '$s').code).toContain('(f32x4.min ');
+    expect(renderWat(min(s, neg(s)), '$s').code).toBe('(f32x4.neg (f32x4.abs (local.get $s)))');
+    expect(renderWat(max(neg(s), s), '$s').code).toBe('(f32x4.abs (local.get $s))');
+  });
+
+  it('give wasm min and max\'s values for NaN, +-0, +-inf and the constants themselves', () => {
+    const xs = [NaN, -0, 0, -Infinity, Infinity, 6, -6, 1e-45, -1e-45, 3];
+    const js = (f: (x: number) => number) => xs.map(f);
+    const same = (got: Float32Array, want: number[]) => want.forEach((w, i) => expect(Object.is(got[i], Math.fround(w)) || (Number.isNaN(w) && Number.isNaN(got[i]))).toBe(true));
+    // Math.min and Math.max order -0 below +0 and propagate NaN, as wasm's min and max do.
+    same(runWat(min(z, 6), xs, 0), js((x) => Math.min(x, 6)));
+    same(runWat(max(z, -6), xs, 0), js((x) => Math.max(x, -6)));
+    same(runWat(min(z, 0), xs, 0), js((x) => Math.min(x, 0)));
+    same(runWat(min(z, neg(z)), xs, 0), js((x) => Math.min(x, -x)));
+    same(runWat(max(z, neg(z)), xs, 0), js((x) => Math.max(x, -x)));
   });
 });

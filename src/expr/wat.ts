@@ -1,4 +1,4 @@
-import type { BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './ast';
+import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './ast';
 import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { rangeOf } from './range';
@@ -97,6 +97,27 @@ class Shared {
   }
 }
 
+/**
+ * f32x4.min and max give wasm's IEEE minimum (NaN canonical, -0 below +0), which V8 builds from
+ * several x86 instructions; pmin and pmax are one each (b < a ? b : a, a < b ? b : a). Where they
+ * agree they are rendered instead: against a constant c that is not NaN (an element that is NaN
+ * comes back as itself) and, for min, not -0, for max, not +-0 (pmin(-0, +0) is -0 as min is,
+ * pmax(-0, +0) is -0 where max gives +0); and min(x, -x) is -|x|, max(x, -x) is |x|.
+ */
+function renderBinary(e: Binary, r: (x: Expr) => string): string {
+  if (e.op === 'min' || e.op === 'max') {
+    const negated = (a: Expr, b: Expr) => b.kind === 'unary' && b.op === 'neg' && b.x === a;
+    if (negated(e.a, e.b) || negated(e.b, e.a)) {
+      const x = negated(e.a, e.b) ? e.a : e.b;
+      return e.op === 'min' ? `(f32x4.neg (f32x4.abs ${r(x)}))` : `(f32x4.abs ${r(x)})`;
+    }
+    const pseudo = (c: Expr) => c.kind === 'const' && !Number.isNaN(c.value) && (e.op === 'min' ? !Object.is(c.value, -0) : c.value !== 0);
+    if (pseudo(e.b)) return `(f32x4.p${e.op} ${r(e.a)} ${r(e.b)})`;
+    if (pseudo(e.a)) return `(f32x4.p${e.op} ${r(e.b)} ${r(e.a)})`;
+  }
+  return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+}
+
 function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): string {
   const r = (x: Expr | Cond) => render(x, local, l, shared);
   return shared.render(e, () => {
@@ -105,7 +126,7 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): strin
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
       case 'unary': return renderUnary(e, r(e.x), l);
-      case 'binary': return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+      case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
         if (!readsVar(e.cond)) {
