@@ -67,9 +67,10 @@ export const gelu = {
   derivative: (s) => {
     const sc = clip(s, -13, 13);
     const e = exp(mul(-0.5, mul(sc, sc)));
-    const a = mul(min(neg(sc), sc), -Math.SQRT1_2);
-    const t = div(1, add(1, mul(0.5, a)));
-    const half = mul(mul(0.5, e), mul(t, poly(ERFCX_P, t)));
+    // t = 1 / (1 + a / 2) with a = |s| / sqrt 2 in one product; the 1/2 of erfc / 2 is in the
+    // coefficients (halving is exact).
+    const t = div(1, add(1, mul(min(neg(sc), sc), -0.5 * Math.SQRT1_2)));
+    const half = mul(e, mul(t, poly(ERFCX_P.map((c) => c / 2), t)));
     const cdf = select(lt(sc, 0), half, sub(1, half));
     return select(lt(s, -13), 0, add(cdf, mul(mul(sc, INV_SQRT_2PI), e)));
   },
