@@ -123,8 +123,9 @@ const SIGN = '(v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)';
  * e^x - 1 for x <= 0 or NaN, sharing exp's range reduction: 2^k (e^r - 1) + (2^k - 1) with
  * e^r - 1 = r + r^2 Q(r) (exp's own polynomial, without the 1). For k = 0 (|x| <= ln2 / 2) r is
  * x exactly and nothing cancels; for k <= -1, 2^k - 1 is exact (to k = -24; below it rounds to
- * the -1 the result rounds to) and the product is at most half of the sum. x is clamped at -88
- * (expm1 is -1 in float32 below -17; 2^k then stays >= 2^-127, whose shifted bits are +0). The
+ * the -1 the result rounds to) and over twice the product's size (k = -1: 0.5 against at most
+ * 0.21), so the sum loses no digits. x is clamped at -88 (expm1 is -1 in float32 below about
+ * -17.3; 2^k then stays >= 2^-127, whose shifted bits are +0). The
  * sign of x is or-ed back so -0 gives -0 (r + r^2 Q would give +0). One exp's work, against the
  * expansion's exp plus a degree-9 series (src/expr/expand.ts), which stays for other arguments.
  */
