@@ -4,7 +4,7 @@ import { renderJs } from '../../src/expr/js';
 import { renderWat } from '../../src/expr/wat';
 import { assembleWat } from '../../src/kernels/wasm/assemble';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
-import { LocalPool, expF32, expNonPositiveF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
+import { LocalPool, expF32, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
 import { ulpDistance } from '../helpers/float32';
 import { erf as erf64 } from './erf64';
 
@@ -124,4 +124,28 @@ it('expF32 reaches the subnormal range and 0 within 1 subnormal ulp, and overflo
   const top = run(Float32Array.from([88.72283, 88.7229, 89, 1000]));
   expect(ulpDistance(top[0], Math.exp(Math.fround(88.72283)))).toBeLessThanOrEqual(1);
   expect(Array.from(top.subarray(1))).toEqual([Infinity, Infinity, Infinity]);
+});
+
+it('expInRangeF32 (exp where the renderer bounds the argument to [-87, 88]) gives expF32\'s bits there, and NaN for NaN', async () => {
+  const [fast, full] = await Promise.all([compile(expInRangeF32), compile(expF32)]);
+  const x = Float32Array.from([...sweep(-87, 88, 1000003), NaN]);
+  const [a, b] = [fast(x), full(x)];
+  let differ = 0;
+  for (let i = 0; i < x.length; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) differ++;
+  expect(differ).toBe(0);
+  expect(Number.isNaN(a[x.length - 1])).toBe(true);
+});
+
+it('expm1NonPositiveF32 (expm1 of an argument <= 0) is within 1 ulp of float64 over [-88, 0] and [-1e-3, 0], -1 below, and keeps -0, +0 and NaN', async () => {
+  const run = await compile(expm1NonPositiveF32);
+  for (const [lo, hi] of [[-88, 0], [-1e-3, 0], [-1e-30, 0]]) {
+    const x = sweep(lo, hi, 2000003);
+    const worst = maxUlp(run(x), x, Math.expm1);
+    console.log(`expm1NonPositiveF32: max ${worst.ulp} ulp vs float64 over [${lo}, ${hi}] (at ${worst.at})`);
+    expect(worst.ulp).toBeLessThanOrEqual(1);
+  }
+  const got = Array.from(run(Float32Array.from([-88.5, -1e30, -Infinity, -1e-45, -0, 0, NaN])));
+  expect(got.slice(0, 4)).toEqual([-1, -1, -1, -1e-45].map(Math.fround));
+  expect(Object.is(got[4], -0) && Object.is(got[5], 0)).toBe(true);
+  expect(Number.isNaN(got[6])).toBe(true);
 });

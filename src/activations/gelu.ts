@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, erf, exp, max, mul } from '../expr/ast';
+import { add, clip, div, erf, exp, lt, max, min, mul, neg, poly, select, sub } from '../expr/ast';
 import { LocalPool, expF64, f64Lanes, horner, splat } from '../expr/wat-lib';
 import { normalCdf, normalPdf } from './float64';
 import type { ActivationSpec, WatForward } from './types';
@@ -12,6 +12,14 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * over a in [0, 11]: 7.8e-9 relative in float64.
  */
 const ERFC_P = [-1.265561944216493, 1.001434254795851, 0.35713748800373757, 0.21005709241820755, -0.652590081326366, 1.5194793296533575, -3.306437545703713, 3.9697754598935493, -2.6030483059459866, 0.8991158121737033, -0.12936155195836394];
+
+/**
+ * erfc(a) e^(a^2) = t P(t), t = 1 / (1 + a/2), a >= 0: P of degree 8 fitted (iterated weighted
+ * least squares, relative) over a in [0, 13 / sqrt 2], float32 coefficients: 8.2e-8 relative in
+ * float64, 3.1e-7 evaluated in float32 (the rounding of t and of Horner's steps), which is
+ * 1.3e-7 absolute in Phi. The derivative's, in float32; the forward's ERFC_P is float64.
+ */
+const ERFCX_P = [0.2820887565612793, 0.28233516216278076, 0.24339206516742706, 0.2015584260225296, -0.02398301474750042, 0.27426090836524963, -0.48389512300491333, 0.28298813104629517, -0.058745358139276505];
 
 /*
  * The SIMD forward, in float64 lanes: in float32, 1 + erf(x / sqrt 2) cancels for x < 0 (at
@@ -49,10 +57,22 @@ export const gelu = {
     const zc = max(z, -40);
     return mul(mul(0.5, zc), add(1, erf(mul(zc, Math.SQRT1_2))));
   },
-  // Clamped so that +-inf give 1 and 0 (the density term is exactly 0 at +-40), not inf * 0.
+  // Phi from the same e^(-s^2 / 2) as the density (one exp, one division; tf.erf's expansion
+  // needed two exps): Phi(-|s|) = erfc(a) / 2 = e^(-a^2) t P(t) / 2, a = |s| / sqrt 2,
+  // t = 1 / (1 + a / 2). s is clamped to +-13 (e^-84.5 is still a normal float: the WAT
+  // renderer's exp needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and above
+  // it 1 to float32, so +-inf give 0 and 1. -|s| is min(-s, s): at s = 0 tf's minimum
+  // differentiates its first argument, the s >= 0 side the select takes (abs has gradient 0 at
+  // 0 in tf, which would put g''(0) off).
   derivative: (s) => {
-    const sc = clip(s, -40, 40);
-    return add(mul(0.5, add(1, erf(mul(sc, Math.SQRT1_2)))), mul(mul(sc, INV_SQRT_2PI), exp(mul(mul(-0.5, sc), sc))));
+    const sc = clip(s, -13, 13);
+    const e = exp(mul(-0.5, mul(sc, sc)));
+    // t = 1 / (1 + a / 2) with a = |s| / sqrt 2 in one product; the 1/2 of erfc / 2 is in the
+    // coefficients (halving is exact).
+    const t = div(1, add(1, mul(min(neg(sc), sc), -0.5 * Math.SQRT1_2)));
+    const half = mul(e, mul(t, poly(ERFCX_P.map((c) => c / 2), t)));
+    const cdf = select(lt(sc, 0), half, sub(1, half));
+    return select(lt(s, -13), 0, add(cdf, mul(mul(sc, INV_SQRT_2PI), e)));
   },
   saves: 'input',
   reference: {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, div, exp, gt, lt, max, min, mul, select } from '../expr/ast';
+import { add, clip, div, exp, gt, lt, max, min, mul, select, sub } from '../expr/ast';
 import { LocalPool, expF64, f64Lanes, splat } from '../expr/wat-lib';
 import { sigma, softplus } from './float64';
 import type { ActivationSpec, WatForward } from './types';
@@ -42,17 +42,22 @@ export const mish = {
     const n = mul(e, add(e, 2));
     return mul(zc, div(n, add(n, 2)));
   },
-  // w = n / (n + 2), 1 - w^2 = 4 (n + 1) / (n + 2)^2 (no cancellation where w ~ 1), s = e / (1 + e);
-  // clamped to [-100, 20]; 1 above 20 (g' rounds to 1 past 10.5) and 0 below -100, so +-inf give
-  // 1 and 0, and a large dy times the second order's intermediates (1e30 * 4(n + 1): +inf) never
-  // reaches the clamped branch.
+  // With e = e^s, n = e (e + 2) and r = 1 / (n + 2): w = n r, and since n + 1 = (e + 1)^2,
+  // sigmoid(s) (1 - w^2) = e / (1 + e) * 4 (n + 1) r^2 = 4 e (e + 1) r^2: one division for all
+  // three (there were three). w is 1 - 2 r above 0, so that tf's gradient of it (second order)
+  // is 2 r^2 n', not n' r - n r^2 n', which cancels where n is large; n r below, where 1 - 2 r
+  // cancels. Clamped to [-87, 20] (e^s a normal float: the WAT renderer's exp needs no range
+  // handling; r^2 >= 1.8e-35 stays normal); 1 above 20 (g' rounds to 1 past 10.5) and 0 below
+  // -87 (|g'| < 1e-35 there), so +-inf give 1 and 0, and a large dy times the second order's
+  // intermediates (1e30 * 4 e (e + 1): +inf) never reaches the clamped branch.
   derivative: (s) => {
-    const sc = clip(s, -100, 20);
+    const sc = clip(s, -87, 20);
     const e = exp(sc);
     const n = mul(e, add(e, 2));
-    const n2 = add(n, 2);
-    const d = add(div(n, n2), mul(mul(sc, div(e, add(1, e))), div(mul(4, add(n, 1)), mul(n2, n2))));
-    return select(lt(s, -100), 0, select(gt(s, 20), 1, d));
+    const r = div(1, add(n, 2));
+    const w = select(gt(sc, 0), sub(1, mul(2, r)), mul(n, r));
+    const d = add(w, mul(mul(sc, mul(4, mul(e, add(e, 1)))), mul(r, r)));
+    return select(lt(s, -87), 0, select(gt(s, 20), 1, d));
   },
   saves: 'input',
   reference: {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { abs, add, exp, expm1, log1p, max, neg } from '../expr/ast';
+import { abs, add, exp, expm1, log1p, max, min, neg } from '../expr/ast';
 import { sigma, softplus as softplus64 } from './float64';
 import type { ActivationSpec } from './types';
 
@@ -11,7 +11,10 @@ import type { ActivationSpec } from './types';
 export const softplus = {
   name: 'softplus',
   forward: (z) => add(max(z, 0), log1p(exp(neg(abs(z))))),
-  derivative: (a) => neg(expm1(neg(a))),
+  // min(-a, 0) is -a for every output (a >= 0); it tells the WAT renderer the argument is <= 0,
+  // so expm1 there shares exp's reduction instead of the general expansion (src/expr/wat.ts). At
+  // a = 0 tf's minimum differentiates its first argument (the tie), so the second order holds.
+  derivative: (a) => neg(expm1(min(neg(a), 0))),
   saves: 'output',
   reference: {
     value: (z) => softplus64(z),

@@ -1,5 +1,5 @@
 import { abs, add, clip, div, exp, gt, log, lt, mul, neg, poly, select, sub } from './ast';
-import type { Expr, UnaryOp } from './ast';
+import type { Expr, Unary, UnaryOp } from './ast';
 
 /*
  * Functions some targets lack (no erf in JS, GLSL, WGSL or WebAssembly; no log1p or expm1 in
@@ -59,8 +59,12 @@ export function expandErf(x: Expr): Expr {
 const expansions: Partial<Record<UnaryOp, (x: Expr) => Expr>> = { log1p: expandLog1p, expm1: expandExpm1, erf: expandErf };
 export type ExpandedOp = 'log1p' | 'expm1' | 'erf';
 
-/** e with every `ops` node replaced by its expansion (a renderer's missing natives). */
-export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {
+/**
+ * e with every `ops` node replaced by its expansion (a renderer's missing natives), except those
+ * `keep` accepts (given the node with its argument expanded): a renderer with a routine for that
+ * case (the WAT renderer's expm1 of a non-positive argument).
+ */
+export function expand(e: Expr, ops: readonly ExpandedOp[], keep: (n: Unary) => boolean = () => false): Expr {
   // A node reached twice stays one node (renderers compute shared nodes once).
   const memo = new Map<Expr, Expr>();
   const go = (n: Expr): Expr => {
@@ -75,8 +79,9 @@ export function expand(e: Expr, ops: readonly ExpandedOp[]): Expr {
       case 'const': case 'var': case 'param': return n;
       case 'unary': {
         const x = go(n.x);
-        const f = (ops as readonly string[]).includes(n.op) ? expansions[n.op] : undefined;
-        return f != null ? go(f(x)) : { ...n, x };
+        const node: Unary = { ...n, x };
+        const f = (ops as readonly string[]).includes(n.op) && !keep(node) ? expansions[n.op] : undefined;
+        return f != null ? go(f(x)) : node;
       }
       case 'binary': return { ...n, a: go(n.a), b: go(n.b) };
       case 'select': return { ...n, cond: { ...n.cond, a: go(n.cond.a), b: go(n.cond.b) }, then: go(n.then), otherwise: go(n.otherwise) };

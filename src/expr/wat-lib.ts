@@ -44,21 +44,31 @@ export const LN2_HI_F32 = 0.693145751953125;
 export const LN2_LO_F32 = 0.000001428606765330187;
 
 /**
- * e^x = 2^k e^r, k = round(x log2 e), r = x - k ln2 (ln2 split hi + lo): for x in the range where
- * 2^k is a normal float (|x| <= 87), no range handling. Sets `j` (the shifted k) and `e^r` locals;
- * leaves e^x.
+ * The range reduction x = k ln2 + r, k = round(x log2 e), |r| <= ln2 / 2 (ln2 split hi + lo, so
+ * k * LN2_HI is exact): sets `j` (k shifted: its bits shifted left by 23 give 2^k while 2^k is a
+ * normal float, and +0 for k = -127) and `r`.
  */
-function expCore(x: string, l: Locals): { code: string; j: string; p: string } {
+function expReduce(x: string, l: Locals): { code: string; j: string; r: string } {
   const j = l.local('j');
   const k = l.local('k');
   const r = l.local('r');
-  const p = l.local('p');
   const code = `
   (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
   (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
   (local.set ${r} (f32x4.sub
     (f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)}))
-    (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))
+    (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))`;
+  return { code, j, r };
+}
+
+/**
+ * e^x = 2^k e^r: for x in the range where 2^k is a normal float (|x| <= 87), no range handling.
+ * Sets `j` (the shifted k) and `e^r` locals; leaves e^x.
+ */
+function expCore(x: string, l: Locals): { code: string; j: string; p: string } {
+  const { code: reduce, j, r } = expReduce(x, l);
+  const p = l.local('p');
+  const code = `${reduce}
   (local.set ${p} (f32x4.add (f32x4.add ${splat(1)} ${get(r)})
     (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)})))`;
   return { code, j, p };
@@ -96,6 +106,43 @@ export function expNonPositiveF32(x: string, l: Locals): string {
   (v128.andnot (f32x4.mul ${get(p)} (i32x4.shl ${get(j)} (i32.const 23))) (f32x4.lt ${get(x)} ${splat(-87.33654022216797)}))`;
 }
 
+/**
+ * e^x for x in [-87, 88] or NaN, where 2^k is a normal float: expCore alone, no clamps or range
+ * splits (the WAT renderer uses it where it can bound the argument there, src/expr/range.ts).
+ * The same steps and result as expF32 on that range.
+ */
+export function expInRangeF32(x: string, l: Locals): string {
+  const { code, j, p } = expCore(x, l);
+  return `${code}
+  (f32x4.mul ${get(p)} (i32x4.shl ${get(j)} (i32.const 23)))`;
+}
+
+const SIGN = '(v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)';
+
+/**
+ * e^x - 1 for x <= 0 or NaN, sharing exp's range reduction: 2^k (e^r - 1) + (2^k - 1) with
+ * e^r - 1 = r + r^2 Q(r) (exp's own polynomial, without the 1). For k = 0 (|x| <= ln2 / 2) r is
+ * x exactly and nothing cancels; for k <= -1, 2^k - 1 is exact (to k = -24; below it rounds to
+ * the -1 the result rounds to) and over twice the product's size (k = -1: 0.5 against at most
+ * 0.21), so the sum loses no digits. x is clamped at -88 (expm1 is -1 in float32 below about
+ * -17.3; 2^k then stays >= 2^-127, whose shifted bits are +0). The
+ * sign of x is or-ed back so -0 gives -0 (r + r^2 Q would give +0). One exp's work, against the
+ * expansion's exp plus a degree-9 series (src/expr/expand.ts), which stays for other arguments.
+ */
+export function expm1NonPositiveF32(x: string, l: Locals): string {
+  const c = l.local('c');
+  const { code, j, r } = expReduce(c, l);
+  const q = l.local('q');
+  const two = l.local('two');
+  return `
+  (local.set ${c} (f32x4.pmax ${get(x)} ${splat(-88)}))${code}
+  (local.set ${q} (f32x4.add ${get(r)} (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)})))
+  (local.set ${two} (i32x4.shl ${get(j)} (i32.const 23)))
+  (v128.or
+    (f32x4.add (f32x4.mul ${get(two)} ${get(q)}) (f32x4.sub ${get(two)} ${splat(1)}))
+    (v128.and ${get(x)} ${SIGN}))`;
+}
+
 /** tanh(a) - a = a^3 P(a^2) on |a| < 0.75, P fitted by weighted least squares. */
 const TANH_P = [-0.33333316445350647, 0.13332721590995789, -0.05389470234513283, 0.021458476781845093, -0.007666975725442171, 0.0017424672842025757];
 
@@ -121,7 +168,7 @@ export function tanhF32(zl: string, l: Locals): string {
   (local.set ${e} (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${get(e)} ${splat(1)}))))
   (v128.or
     (v128.bitselect ${get(small)} ${get(e)} (f32x4.lt ${get(a)} ${splat(0.75)}))
-    (v128.and ${get(zl)} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))`;
+    (v128.and ${get(zl)} ${SIGN}))`;
 }
 
 /** log(1 + f) = f - f^2 / 2 + f^3 P(f) on sqrt(1/2) - 1 <= f < sqrt(2) - 1, P fitted (relative 1.8e-8). */

@@ -1,7 +1,8 @@
-import type { BinaryOp, CompareOp, Cond, Expr, UnaryOp } from './ast';
-import { propagatesNaN } from './ast';
+import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './ast';
+import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
-import { LocalPool, expF32, logF32, splat, tanhF32 } from './wat-lib';
+import { rangeOf } from './range';
+import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
 import type { Locals } from './wat-lib';
 
 /*
@@ -9,7 +10,11 @@ import type { Locals } from './wat-lib';
  * by the cpu backend on a scratch heap). Constants are float32 (wabt rounds the decimal once),
  * alpha is the float32 splat `$alpha`, selects are v128.bitselect on comparison masks, and the
  * transcendental ops call the routines of ./wat-lib. Where the expression would not give NaN for
- * a NaN element (see propagatesNaN) the NaN lanes keep the element.
+ * a NaN element (see propagatesNaN) the NaN lanes keep the element. Where the argument's bounds
+ * (./range) allow, a cheaper routine runs: exp without range handling on [-87, 88] (a margin
+ * from -87.33 and 88.72, where 2^k stops being a normal float), expm1 from exp's reduction for
+ * arguments <= 0. A select whose condition reads only alpha and constants is a branch (`if`):
+ * every element takes the same side, so the other is not computed.
  */
 
 const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
@@ -17,6 +22,7 @@ const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
   abs: (x) => `(f32x4.abs ${x})`,
   sqrt: (x) => `(f32x4.sqrt ${x})`,
   exp: (x, l) => routine(expF32, x, l),
+  // Rendered from ./wat-lib's expm1NonPositiveF32 where its argument is <= 0 (see renderUnary).
   log: (x, l) => routine(logF32, x, l),
   tanh: (x, l) => routine(tanhF32, x, l),
   log1p: expanded,
@@ -26,6 +32,18 @@ const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
 
 function expanded(): never {
   throw new Error('tfjs-activations: log1p, expm1 and erf are expanded before rendering (see ./expand)');
+}
+
+/** The argument is <= 0 wherever it is not NaN: expm1 then has a routine and is not expanded. */
+const nonPositive = (n: Unary): boolean => n.op === 'expm1' && rangeOf(n.x).hi <= 0;
+
+function renderUnary(e: Unary, x: string, l: Locals): string {
+  if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
+  if (e.op === 'exp') {
+    const { lo, hi } = rangeOf(e.x);
+    if (lo >= -87 && hi <= 88) return routine(expInRangeF32, x, l);
+  }
+  return unaryWat[e.op](x, l);
 }
 
 /** A library routine reads its argument from a local: use the element's, or set a fresh one. */
@@ -59,6 +77,14 @@ class Shared {
     };
     walk(e);
   }
+  /** Code in one side of a branch: what it computes is not there for the code after the branch. */
+  branch(code: () => string): string {
+    const before = new Map(this.names);
+    const out = code();
+    this.names.clear();
+    before.forEach((v, k) => this.names.set(k, v));
+    return out;
+  }
   render(n: Expr | Cond, code: () => string): string {
     if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return code();
     const key = JSON.stringify(n);
@@ -71,6 +97,27 @@ class Shared {
   }
 }
 
+/**
+ * f32x4.min and max give wasm's IEEE minimum (NaN canonical, -0 below +0), which V8 builds from
+ * several x86 instructions; pmin and pmax are one each (b < a ? b : a, a < b ? b : a). Where they
+ * agree they are rendered instead: against a constant c that is not NaN (an element that is NaN
+ * comes back as itself) and, for min, not -0, for max, not +-0 (pmin(-0, +0) is -0 as min is,
+ * pmax(-0, +0) is -0 where max gives +0); and min(x, -x) is -|x|, max(x, -x) is |x|.
+ */
+function renderBinary(e: Binary, r: (x: Expr) => string): string {
+  if (e.op === 'min' || e.op === 'max') {
+    const negated = (a: Expr, b: Expr) => b.kind === 'unary' && b.op === 'neg' && b.x === a;
+    if (negated(e.a, e.b) || negated(e.b, e.a)) {
+      const x = negated(e.a, e.b) ? e.a : e.b;
+      return e.op === 'min' ? `(f32x4.neg (f32x4.abs ${r(x)}))` : `(f32x4.abs ${r(x)})`;
+    }
+    const pseudo = (c: Expr) => c.kind === 'const' && !Number.isNaN(c.value) && (e.op === 'min' ? !Object.is(c.value, -0) : c.value !== 0);
+    if (pseudo(e.b)) return `(f32x4.p${e.op} ${r(e.a)} ${r(e.b)})`;
+    if (pseudo(e.a)) return `(f32x4.p${e.op} ${r(e.b)} ${r(e.a)})`;
+  }
+  return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+}
+
 function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): string {
   const r = (x: Expr | Cond) => render(x, local, l, shared);
   return shared.render(e, () => {
@@ -78,10 +125,16 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): strin
       case 'const': return splat(Math.fround(e.value));
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
-      case 'unary': return unaryWat[e.op](r(e.x), l);
-      case 'binary': return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
+      case 'unary': return renderUnary(e, r(e.x), l);
+      case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
+        if (!readsVar(e.cond)) {
+          const cond = `(v128.any_true ${r(e.cond)})`;
+          const then = shared.branch(() => r(e.then));
+          const otherwise = shared.branch(() => r(e.otherwise));
+          return `(if (result v128) ${cond}\n  (then ${then})\n  (else ${otherwise}))`;
+        }
         // A mask and-ed with the value selects against +0 in one instruction.
         if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
         return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
@@ -97,7 +150,7 @@ export interface WatBody {
 
 export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
-  const full = expand(e, ['log1p', 'expm1', 'erf']);
+  const full = expand(e, ['log1p', 'expm1', 'erf'], nonPositive);
   const body = render(full, local, pool, new Shared(full, pool));
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;

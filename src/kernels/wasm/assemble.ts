@@ -56,6 +56,7 @@ const plain: Record<string, number[]> = {
   'f32x4.splat': [0xfd, 0x13], 'f64x2.splat': [0xfd, 0x14],
   'f32x4.eq': [0xfd, 0x41], 'f32x4.ne': [0xfd, 0x42], 'f32x4.lt': [0xfd, 0x43], 'f32x4.gt': [0xfd, 0x44], 'f32x4.le': [0xfd, 0x45], 'f32x4.ge': [0xfd, 0x46],
   'f64x2.eq': [0xfd, 0x47], 'f64x2.ne': [0xfd, 0x48], 'f64x2.lt': [0xfd, 0x49], 'f64x2.gt': [0xfd, 0x4a], 'f64x2.le': [0xfd, 0x4b], 'f64x2.ge': [0xfd, 0x4c],
+  'v128.any_true': [0xfd, 0x53], 'i32x4.all_true': [0xfd, 0xa3, 0x01],
   'v128.not': [0xfd, 0x4d], 'v128.and': [0xfd, 0x4e], 'v128.andnot': [0xfd, 0x4f], 'v128.or': [0xfd, 0x50], 'v128.xor': [0xfd, 0x51], 'v128.bitselect': [0xfd, 0x52],
   'f32x4.demote_f64x2_zero': [0xfd, 0x5e], 'f64x2.promote_low_f32x4': [0xfd, 0x5f],
   'i32x4.shl': [0xfd, 0xab, 0x01], 'i32x4.shr_u': [0xfd, 0xad, 0x01], 'i32x4.add': [0xfd, 0xae, 0x01], 'i32x4.sub': [0xfd, 0xb1, 0x01],
@@ -107,6 +108,25 @@ function encodeInstr(node: Node, scope: FuncScope, out: number[]): void {
     out.push(op === 'block' ? 0x02 : 0x03, 0x40);
     scope.labels.push(atoms[0] ?? '');
     for (const c of children) encodeInstr(c, scope, out);
+    scope.labels.pop();
+    out.push(0x0b);
+    return;
+  }
+  if (op === 'if') {
+    // (if (result t) cond... (then ...) (else ...)): the condition's instructions come first.
+    const arm = (name: string) => children.find((c) => c[0] === name);
+    const result = children.find((c) => c[0] === 'result');
+    const type = result != null ? valueTypes[String(result[1])] : 0x40;
+    if (type == null) throw new Error(`assemble: unsupported if result ${String(result?.[1])}`);
+    for (const c of children) if (!['result', 'then', 'else'].includes(String(c[0]))) encodeInstr(c, scope, out);
+    out.push(0x04, type);
+    scope.labels.push(atoms[0] ?? '');
+    for (const c of arm('then')?.slice(1) ?? []) encodeInstr(c, scope, out);
+    const otherwise = arm('else');
+    if (otherwise != null) {
+      out.push(0x05);
+      for (const c of otherwise.slice(1)) encodeInstr(c, scope, out);
+    }
     scope.labels.pop();
     out.push(0x0b);
     return;
