@@ -22,6 +22,9 @@ const library = {
 
 const config: Config = {
   testTimeout: 120000,
+  // Jest's default is one worker fewer than the cores, which on CI's 2 cores is one: the run's
+  // long files (the report, the browser suites) then queue behind each other.
+  maxWorkers: '100%',
   projects: [
     { ...common, displayName: 'tfjs 4.22', globals: { EXPECTED_TFJS: '4.22.0' }, roots: ['<rootDir>/__tests__'], testMatch: ['**/*.test.ts'], moduleNameMapper: library },
     {
