@@ -115,3 +115,23 @@ describe('gradcheck tally rules', () => {
     for (const m of r.methods) expect(m.ok).toBe(false);
   });
 });
+
+// The rounding allowance (noiseUlps ulps of every output that moved), which a third mutation run found unread.
+describe('gradcheck rounding allowance', () => {
+  beforeAll(() => setBackend('cpu'));
+
+  // x^2 has no truncation error in a central difference: what is left is float32 rounding of
+  // f(x +- h), about ulp(f) / 2h, far above the ulp of the analytic value alone.
+  const x = () => tf.tensor([0.7, -1.3, 2.1, 3.3, -5.9, 11.7]);
+
+  it('with atol and rtol 0, a right gradient passes on the rounding allowance alone, in every method', async () => {
+    const r = await gradcheck((v) => tf.square(v), [x()], { atol: 0, rtol: 0 });
+    expect(r.methods.map((m) => [m.method, m.ok])).toEqual(r.methods.map((m) => [m.method, true]));
+    expect(r.methods.length).toBeGreaterThan(1);
+  });
+
+  it('and without it (noiseUlps 0) the same check fails: the allowance is what passes it', async () => {
+    const r = await gradcheck((v) => tf.square(v), [x()], { atol: 0, rtol: 0, noiseUlps: 0 });
+    expect(r.ok).toBe(false);
+  });
+});

@@ -175,6 +175,9 @@ describe('the remaining public functions validate their arguments', () => {
     ['kernelName', () => kernelName(untyped<ActivationDefinition>(null), 'forward'), /^kernelName: def must be an activation definition/],
     ['kernelName', () => kernelName(activations.relu, untyped<'forward'>('sideways')), /^kernelName: pass must be 'forward' or 'backward'/],
     ['hasKernel', () => hasKernel(untyped<ActivationDefinition>('relu'), 'forward'), /^hasKernel: def must be an activation definition/],
+    // An object that is no definition, and a bad pass, are hasKernel's errors, not kernelName's from inside it.
+    ['hasKernel', () => hasKernel(untyped<ActivationDefinition>({ name: 'relu' }), 'forward'), /^hasKernel: def must be an activation definition/],
+    ['hasKernel', () => hasKernel(activations.relu, untyped<'forward'>('sideways')), /^hasKernel: pass must be 'forward' or 'backward'/],
     ['kinksOf', () => kinksOf(untyped<ActivationDefinition>(undefined), 0), /^kinksOf: def must be/],
     ['kinksOf', () => kinksOf(activations.relu, NaN), /^kinksOf: alpha must be a finite number, got NaN/],
     ['kinksOf', () => kinksOf(activations.relu, 0, -1), /^kinksOf: range must be a finite number > 0/],
