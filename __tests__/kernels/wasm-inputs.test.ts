@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { activations, kernelName } from 'tfjs-activations';
+import { runForward } from 'tfjs-activations/kernels';
 import { setBackend } from '../helpers/backends';
 import { expectSameValues, values } from './helpers';
 
@@ -48,6 +49,18 @@ describe('wasm kernels called with non-float32 inputs', () => {
   it('backward with an int32 s and a float32 dy gives the float32 result', () => {
     const dy = tf.tensor1d(values(1003, 22));
     expectSameValues(backward(tf.tensor1d(ints, 'int32'), dy), backward(tf.tensor1d(Float32Array.from(ints)), dy));
+  });
+});
+
+describe('runForward of int32 input (src/kernels/index.ts)', () => {
+  // Our kernels compute in float32; where the definition keeps tf's int32 result (relu), an
+  // int32 x goes to tf's own kernel, which gives int32, as tf.relu does.
+  it('relu: tf\'s kernel, int32 out, as tf.relu', () => {
+    expect(activations.relu.wasm.forwardOn).toContain('wasm'); // ours exists here, and is passed over
+    const x = tf.tensor1d([-3, 0, 5, -1, 2], 'int32');
+    const got = runForward(activations.relu, x, 0);
+    expect(got.dtype).toBe('int32');
+    expect(Array.from(got.dataSync())).toEqual(Array.from(tf.relu(x).dataSync()));
   });
 });
 
