@@ -114,11 +114,11 @@ export const wasmKernels: BackendKernels = {
       const exports = instance(wasm);
       const o = offsetOf(wasm, out);
       if (dy == null) {
-        // Stryker disable next-line StringLiteral: as above, the conversion path passes float32 tensors through uncopied.
+        // Stryker disable StringLiteral: to the restore below, as above: the conversion path passes float32 tensors through uncopied.
         if (s.dtype === 'float32') exports.derivative(offsetOf(wasm, s), o, n, alpha);
         else withFloat32Inputs(wasm, [s], ([sf]) => exports.derivative(offsetOf(wasm, sf), o, n, alpha));
-        // Stryker disable next-line StringLiteral: as above, the conversion path passes float32 tensors through uncopied.
       } else if (s.dtype === 'float32' && dy.dtype === 'float32') {
+        // Stryker restore StringLiteral
         exports.backward(offsetOf(wasm, dy), offsetOf(wasm, s), o, n, alpha);
       } else {
         withFloat32Inputs(wasm, [dy, s], ([dyf, sf]) => exports.backward(offsetOf(wasm, dyf), offsetOf(wasm, sf), o, n, alpha));
