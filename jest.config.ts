@@ -25,7 +25,6 @@ const config: Config = {
   // Jest's default is one worker fewer than the cores, which on CI's 2 cores is one: the run's
   // long files (the report, the browser suites) then queue behind each other.
   maxWorkers: '100%',
-  testSequencer: '<rootDir>/__tests__/helpers/longest-first.js',
   projects: [
     { ...common, displayName: 'tfjs 4.22', globals: { EXPECTED_TFJS: '4.22.0' }, roots: ['<rootDir>/__tests__'], testMatch: ['**/*.test.ts'], moduleNameMapper: library },
     {
