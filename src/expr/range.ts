@@ -9,6 +9,9 @@ import type { Binary, Expr, Unary } from './ast';
  * sign, so callers test signs exactly and magnitudes with a margin.
  */
 
+/** b is -a (the same node negated): min(a, -a) is -|a|, the form derivatives use (see silu). */
+export const isNegationOf = (a: Expr, b: Expr): boolean => b.kind === 'unary' && b.op === 'neg' && b.x === a;
+
 export interface Range {
   readonly lo: number;
   readonly hi: number;
@@ -21,9 +24,6 @@ const bound = (values: number[]): Range => {
   if (values.some(Number.isNaN)) return all;
   return { lo: Math.min(...values), hi: Math.max(...values) };
 };
-
-/** x and -x: min(x, -x) is -|x| (the form derivatives use for -|x|: see silu). */
-const isNegationOf = (a: Expr, b: Expr): boolean => b.kind === 'unary' && b.op === 'neg' && b.x === a;
 
 export function rangeOf(e: Expr): Range {
   switch (e.kind) {

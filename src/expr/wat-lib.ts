@@ -46,17 +46,19 @@ export const LN2_LO_F32 = 0.000001428606765330187;
 /**
  * The range reduction x = k ln2 + r, k = round(x log2 e), |r| <= ln2 / 2 (ln2 split hi + lo, so
  * k * LN2_HI is exact): sets `j` (k shifted: its bits shifted left by 23 give 2^k while 2^k is a
- * normal float, and +0 for k = -127) and `r`.
+ * normal float, and +0 for k = -127) and `r`. With `lo` (a local), the argument is x + lo, lo
+ * below x's last digit (the low part of a two-sum): it joins r after the exact x - k LN2_HI.
  */
-function expReduce(x: string, l: Locals): { code: string; j: string; r: string } {
+export function expReduce(x: string, l: Locals, lo?: string): { code: string; j: string; r: string } {
   const j = l.local('j');
   const k = l.local('k');
   const r = l.local('r');
+  const high = `(f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)}))`;
   const code = `
   (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
   (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
   (local.set ${r} (f32x4.sub
-    (f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)}))
+    ${lo == null ? high : `(f32x4.add ${high} ${get(lo)})`}
     (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))`;
   return { code, j, r };
 }

@@ -1,7 +1,7 @@
 import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './ast';
 import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
-import { rangeOf } from './range';
+import { isNegationOf, rangeOf } from './range';
 import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
 import type { Locals } from './wat-lib';
 
@@ -106,9 +106,8 @@ class Shared {
  */
 function renderBinary(e: Binary, r: (x: Expr) => string): string {
   if (e.op === 'min' || e.op === 'max') {
-    const negated = (a: Expr, b: Expr) => b.kind === 'unary' && b.op === 'neg' && b.x === a;
-    if (negated(e.a, e.b) || negated(e.b, e.a)) {
-      const x = negated(e.a, e.b) ? e.a : e.b;
+    if (isNegationOf(e.a, e.b) || isNegationOf(e.b, e.a)) {
+      const x = isNegationOf(e.a, e.b) ? e.a : e.b;
       return e.op === 'min' ? `(f32x4.neg (f32x4.abs ${r(x)}))` : `(f32x4.abs ${r(x)})`;
     }
     const pseudo = (c: Expr) => c.kind === 'const' && !Number.isNaN(c.value) && (e.op === 'min' ? !Object.is(c.value, -0) : c.value !== 0);

@@ -1,4 +1,4 @@
-import { expNonPositiveF32, horner, LN2_HI_F32, LN2_LO_F32, LocalPool, logF32, splat } from '../expr/wat-lib';
+import { expNonPositiveF32, expReduce, horner, LocalPool, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -81,30 +81,18 @@ function diffPair(x: string, negMax: string, hi: string, lo: string, pool: Local
       (local.set ${lo} (f32x4.sub ${get(b)} (f32x4.sub ${get(hi)} ${get(a)})))`;
 }
 
-/**
- * 1.5 * 2^23 + 127: adding it rounds hi log2 e to the nearest integer k and leaves k + 127 in the
- * low mantissa bits, so the sum's bits shifted left by 23 are 2^k as a float (as the WAT
- * library's exp).
- */
-const SHIFTER = 12583039;
 /** e^r = 1 + r + r^2 Q(r) on |r| <= ln2 / 2, Q fitted (Lawson's weighted least squares, relative 3.1e-9; 1.07 ulp evaluated in float32). */
 const EXP_Q = [0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368715643882751, 0.0013814577832818031];
 
 /**
- * e^(hi + lo) for hi <= 0 or NaN and |lo| <= ulp(hi): the WAT library's exp (2^k e^r, ln 2 split
- * for Cody and Waite's reduction), copied here to take lo into r = ((hi - k ln2hi) + lo) - k ln2lo
- * (hi - k ln2hi is exact) instead of a multiplication by 1 + lo after it, and one degree lower
- * (degree 6: the library's degree-7 polynomial is as accurate in float32 evaluation, 1.06 ulp).
- * hi below -87.34 (-inf included, whatever lo is) gives +0; NaN gives NaN.
+ * e^(hi + lo) for hi <= 0 or NaN and |lo| <= ulp(hi): the WAT library's reduction taking lo into
+ * r (expReduce), instead of a multiplication by 1 + lo after it, and a polynomial one degree lower
+ * than the library's (degree 6: the library's degree 7 is as accurate in float32 evaluation,
+ * 1.06 ulp). hi below -87.34 (-inf included, whatever lo is) gives +0; NaN gives NaN.
  */
 function expPair(hi: string, lo: string, pool: LocalPool): string {
-  const [j, k, r] = ['j', 'k', 'r'].map((h) => pool.local(h));
-  return `(block (result v128)
-      (local.set ${j} (f32x4.add (f32x4.mul ${get(hi)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
-      (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
-      (local.set ${r} (f32x4.sub
-        (f32x4.add (f32x4.sub ${get(hi)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)})) ${get(lo)})
-        (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))
+  const { code, j, r } = expReduce(hi, pool, lo);
+  return `(block (result v128)${code}
       (v128.andnot
         (f32x4.mul
           (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)}))
