@@ -1,10 +1,10 @@
 import wabtInit from 'wabt';
-import { erf as erfOf, log1p as log1pOf, z as zVar } from '../../src/expr/ast';
+import { abs, erf as erfOf, exp as expOf, log1p as log1pOf, neg, z as zVar } from '../../src/expr/ast';
 import { renderJs } from '../../src/expr/js';
 import { renderWat } from '../../src/expr/wat';
 import { assembleWat } from '../../src/kernels/wasm/assemble';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
-import { LocalPool, expF32, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
+import { LocalPool, expF32, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, log1pUnitF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
 import { ulpDistance } from '../helpers/float32';
 import { erf as erf64 } from './erf64';
 
@@ -148,4 +148,39 @@ it('expm1NonPositiveF32 (expm1 of an argument <= 0) is within 1 ulp of float64 o
   expect(got.slice(0, 4)).toEqual([-1, -1, -1, -1e-45].map(Math.fround));
   expect(Object.is(got[4], -0) && Object.is(got[5], 0)).toBe(true);
   expect(Number.isNaN(got[6])).toBe(true);
+});
+
+it('log1pUnitF32 (log1p of an argument in [0, 1]) is within 2 ulp of float64 over [0, 1] and tiny arguments, and keeps +-0 and NaN', async () => {
+  const run = await compile(log1pUnitF32);
+  for (const x of [sweep(0, 1, 2000003), Float32Array.from({ length: 200001 }, (_, i) => 2 ** (-149 + (149 * i) / 200000))]) {
+    const worst = maxUlp(run(x), x, Math.log1p);
+    console.log(`log1pUnitF32: max ${worst.ulp} ulp vs float64 over [${x[0]}, ${x[x.length - 1]}] (at ${worst.at})`);
+    expect(worst.ulp).toBeLessThanOrEqual(2);
+  }
+  const got = Array.from(run(Float32Array.from([0, -0, NaN, 1])));
+  expect(Object.is(got[0], 0) && Object.is(got[1], -0)).toBe(true);
+  expect(Number.isNaN(got[2])).toBe(true);
+  expect(ulpDistance(got[3], Math.LN2)).toBeLessThanOrEqual(1);
+});
+
+it('the WAT renderer takes log1pUnitF32 where range analysis bounds the argument to [0, 1] (softplus\'s log1p(e^-|z|)), and the expansion elsewhere', () => {
+  const bounded = renderWat(log1pOf(expOf(neg(abs(zVar)))), '$z').code;
+  const unit = log1pUnitF32('$x', new LocalPool());
+  const coefficient = /v128\.const f32x4 (\S+)/g;
+  const constantsOf = (code: string) => new Set(Array.from(code.matchAll(coefficient), (m) => m[1]));
+  const unitConstants = constantsOf(unit);
+  // Every constant of the routine appears, and none of logF32's (the expansion's log).
+  unitConstants.forEach((c) => expect(constantsOf(bounded).has(c)).toBe(true));
+  const logConstants = constantsOf(logF32('$x', new LocalPool()));
+  expect([...logConstants].filter((c) => constantsOf(bounded).has(c) && !unitConstants.has(c))).toEqual([]);
+  const open = renderWat(log1pOf(zVar), '$z').code;
+  expect([...unitConstants].some((c) => !constantsOf(open).has(c))).toBe(true);
+});
+
+it('softplus\'s log1p(e^-|z|) rendered is within 3 ulp of float64 over [-20, 20]', async () => {
+  const run = await compile(rendered(log1pOf(expOf(neg(abs(zVar))))));
+  const x = sweep(-20, 20, 2000003);
+  const worst = maxUlp(run(x), x, (v) => Math.log1p(Math.exp(-Math.abs(v))));
+  console.log(`log1p(e^-|z|) rendered: max ${worst.ulp} ulp vs float64 over [-20, 20] (at ${worst.at})`);
+  expect(worst.ulp).toBeLessThanOrEqual(3);
 });

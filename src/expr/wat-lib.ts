@@ -201,6 +201,27 @@ export function logF32(xl: string, l: Locals): string {
   (v128.bitselect ${get(xl)} ${get(r)} (v128.or (f32x4.ne ${get(xl)} ${get(xl)}) (f32x4.eq ${get(xl)} ${splat(Infinity)})))`;
 }
 
+/**
+ * log1p(x) = 2 atanh(x / (2 + x)) = t + t^3 R(t^2) with t = x / (1 + x/2), R fitted (iterated
+ * weighted least squares, relative to log1p) for x in [0, 1] (t <= 2/3).
+ */
+const LOG1P_UNIT_R = [0.08333301544189453, 0.012506780214607716, 0.0021874341182410717, 0.0005473513156175613];
+
+/**
+ * log1p(x) for x in [0, 1] or NaN (softplus's log1p(e^-|z|)): one division and a degree-3
+ * polynomial, no range handling (the WAT renderer uses it where it can bound the argument there,
+ * src/expr/range.ts). t carries the rounding of 1 + x/2 and of the division (the result's error
+ * is nearly all t's: the series' terms past t add at most a ninth); x = 0 gives 0.
+ */
+export function log1pUnitF32(x: string, l: Locals): string {
+  const t = l.local('t');
+  const v = l.local('v');
+  return `
+  (local.set ${t} (f32x4.div ${get(x)} (f32x4.add ${splat(1)} (f32x4.mul ${splat(0.5)} ${get(x)}))))
+  (local.set ${v} (f32x4.mul ${get(t)} ${get(t)}))
+  (f32x4.add ${get(t)} (f32x4.mul (f32x4.mul ${get(t)} ${get(v)}) ${horner(LOG1P_UNIT_R, v)}))`;
+}
+
 /** 1.5 * 2^52 + 1023: the float64 form of SHIFTER (k + 1023 in the low bits). */
 const SHIFTER64 = 6755399441056767;
 const LN2_HI = 6.93147180369123816490e-1;

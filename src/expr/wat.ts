@@ -2,7 +2,7 @@ import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './
 import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
-import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
+import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, log1pUnitF32, logF32, splat, tanhF32 } from './wat-lib';
 import type { Locals } from './wat-lib';
 
 /*
@@ -22,7 +22,7 @@ const unaryWat: Record<UnaryOp, (x: string, l: Locals) => string> = {
   abs: (x) => `(f32x4.abs ${x})`,
   sqrt: (x) => `(f32x4.sqrt ${x})`,
   exp: (x, l) => routine(expF32, x, l),
-  // Rendered from ./wat-lib's expm1NonPositiveF32 where its argument is <= 0 (see renderUnary).
+  // Rendered from ./wat-lib's ranged routines where the argument's range allows (rangedRoutine).
   log: (x, l) => routine(logF32, x, l),
   tanh: (x, l) => routine(tanhF32, x, l),
   log1p: expanded,
@@ -34,15 +34,25 @@ function expanded(): never {
   throw new Error('tfjs-activations: log1p, expm1 and erf are expanded before rendering (see ./expand)');
 }
 
-/** The argument is <= 0 wherever it is not NaN: expm1 then has a routine and is not expanded. */
-const nonPositive = (n: Unary): boolean => n.op === 'expm1' && rangeOf(n.x).hi <= 0;
+/**
+ * The routine for a node whose argument's range (wherever it is not NaN) allows one, else null:
+ * expm1 of an argument <= 0 and log1p of one in [0, 1] are then not expanded, and exp needs no
+ * clamps in [-87, 88]. (exp at or below 0 keeps the full routine: expNonPositiveF32 flushes its
+ * subnormal results, e^-88 to e^-104, to 0, and softplus's forward is e^z there.)
+ */
+function rangedRoutine(n: Unary): ((x: string, l: Locals) => string) | null {
+  if (n.op !== 'exp' && n.op !== 'expm1' && n.op !== 'log1p') return null;
+  const { lo, hi } = rangeOf(n.x);
+  if (n.op === 'expm1') return hi <= 0 ? expm1NonPositiveF32 : null;
+  if (n.op === 'log1p') return lo >= 0 && hi <= 1 ? log1pUnitF32 : null;
+  return lo >= -87 && hi <= 88 ? expInRangeF32 : null;
+}
+
+const keptUnexpanded = (n: Unary): boolean => n.op !== 'exp' && rangedRoutine(n) != null;
 
 function renderUnary(e: Unary, x: string, l: Locals): string {
-  if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
-  if (e.op === 'exp') {
-    const { lo, hi } = rangeOf(e.x);
-    if (lo >= -87 && hi <= 88) return routine(expInRangeF32, x, l);
-  }
+  const ranged = rangedRoutine(e);
+  if (ranged != null) return routine(ranged, x, l);
   return unaryWat[e.op](x, l);
 }
 
@@ -149,7 +159,7 @@ export interface WatBody {
 
 export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
-  const full = expand(e, ['log1p', 'expm1', 'erf'], nonPositive);
+  const full = expand(e, ['log1p', 'expm1', 'erf'], keptUnexpanded);
   const body = render(full, local, pool, new Shared(full, pool));
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
