@@ -22,6 +22,13 @@ describe.each(['cpu', 'wasm'])('model comparison on %s', (backend) => {
     expect(r.maxLossRelDiff).toBeLessThan(1e-5);
     expect(r.ours.losses[2]).toBeLessThan(r.ours.losses[0]);
     expect(Number.isFinite(r.speedup) && r.speedup > 0).toBe(true);
+    // The model without an activation (Amdahl's floor) trains in the same rotation, from the
+    // same weights: a different function, so different losses, but it learns too.
+    expect(r.linear.losses).toHaveLength(3);
+    expect(r.linear.epochMs).toHaveLength(2);
+    expect(r.linear.losses[2]).toBeLessThan(r.linear.losses[0]);
+    expect(r.linear.losses[2]).not.toBeCloseTo(r.tf.losses[2], 6);
+    expect(r.bound).toBeCloseTo(r.linear.epochsPerSecond / r.tf.epochsPerSecond, 10);
     expect(modelTable([r])).toContain(`| ${backend} |`);
   }, 120000);
 });

@@ -9,7 +9,10 @@ import { quantile } from './stats';
  * A real model, both ways: an MLP block inputs -> hidden (the activation) -> inputs, as in a
  * transformer's feed-forward block, on random data; the same model with tfjs-layers' own
  * activation string ('gelu' for GELU) and with ours (layerActivation), from the same weights.
- * Epochs alternate between the two, so machine noise falls on both alike.
+ * Epochs alternate between the two, so machine noise falls on both alike. A third model, the
+ * same with no activation (tfjs-layers' 'linear'), is timed in the same rotation: its epoch is
+ * the floor any activation leaves (the matMuls, bias adds, loss and SGD updates), so tf's epoch
+ * over it is the most a faster activation could gain (Amdahl's bound).
  */
 
 export interface ModelOptions {
@@ -51,17 +54,28 @@ export interface ModelReport {
   options: ModelOptions;
   ours: ModelSide;
   tf: ModelSide;
+  /** The same model without an activation: what no activation's cost leaves. */
+  linear: ModelSide;
   /** epochs/s ours / epochs/s tf, from the medians. */
   speedup: number;
+  /** epochs/s linear / epochs/s tf: the speedup an activation of no cost would give. */
+  bound: number;
   /** Largest relative difference between the two loss curves. */
   maxLossRelDiff: number;
 }
 
-function build(kind: 'ours' | 'tf', o: ModelOptions): tfl.Sequential {
+type Side = 'ours' | 'tf' | 'linear';
+
+function build(kind: Side, o: ModelOptions): tfl.Sequential {
   const def = activations[o.activation];
   const kernelInitializer = tfl.initializers.glorotUniform({ seed: o.seed });
   const hiddenArgs = { units: o.hidden, kernelInitializer };
-  const hidden = kind === 'ours' ? [tfl.layers.dense({ ...hiddenArgs, activation: layerActivation(o.activation) })] : tfDenseWithActivation(def, def.defaultAlpha, hiddenArgs);
+  const hidden =
+    kind === 'ours'
+      ? [tfl.layers.dense({ ...hiddenArgs, activation: layerActivation(o.activation) })]
+      : kind === 'linear'
+        ? [tfl.layers.dense({ ...hiddenArgs, activation: 'linear' })]
+        : tfDenseWithActivation(def, def.defaultAlpha, hiddenArgs);
   if (hidden == null) throw new Error(`model: tfjs-layers ${tfl.version_layers} has no equivalent of ${o.activation}`);
   const model = tfl.sequential({
     layers: [
@@ -80,16 +94,16 @@ export async function compareModels(options: Partial<ModelOptions> & { activatio
   const n = o.batch * o.batches;
   const xs = tf.randomNormal([n, o.width], 0, 1, 'float32', o.seed);
   const ys = tf.randomNormal([n, o.width], 0, 1, 'float32', o.seed + 2);
-  const models = { tf: build('tf', o), ours: build('ours', o) };
+  const models: Record<Side, tfl.Sequential> = { tf: build('tf', o), ours: build('ours', o), linear: build('linear', o) };
   models.ours.setWeights(models.tf.getWeights());
-  const sides: Record<'ours' | 'tf', ModelSide> = {
-    ours: { losses: [], epochMs: [], epochsPerSecond: 0 },
-    tf: { losses: [], epochMs: [], epochsPerSecond: 0 },
-  };
+  models.linear.setWeights(models.tf.getWeights());
+  const side = (): ModelSide => ({ losses: [], epochMs: [], epochsPerSecond: 0 });
+  const sides: Record<Side, ModelSide> = { ours: side(), tf: side(), linear: side() };
   try {
     for (let epoch = 0; epoch < o.warmup + o.epochs; epoch++) {
-      // Alternate which side goes first, so neither always runs on a cache the other warmed.
-      const order: ('ours' | 'tf')[] = epoch % 2 === 0 ? ['ours', 'tf'] : ['tf', 'ours'];
+      // Rotate which side goes first, so none always runs on a cache another warmed.
+      const rotation: Side[] = ['ours', 'tf', 'linear'];
+      const order = rotation.map((_, i) => rotation[(i + epoch) % rotation.length]);
       for (const side of order) {
         const t0 = performance.now();
         const h = await models[side].fit(xs, ys, { epochs: 1, batchSize: o.batch, shuffle: false, verbose: 0 });
@@ -99,11 +113,17 @@ export async function compareModels(options: Partial<ModelOptions> & { activatio
       }
     }
   } finally {
-    models.tf.dispose();
-    models.ours.dispose();
+    Object.values(models).forEach((m) => m.dispose());
     tf.dispose([xs, ys]);
   }
   for (const s of Object.values(sides)) s.epochsPerSecond = s.epochMs.length > 0 ? 1000 / quantile(s.epochMs, 0.5) : NaN;
   const maxLossRelDiff = Math.max(...sides.ours.losses.map((v, i) => Math.abs(v - sides.tf.losses[i]) / Math.abs(sides.tf.losses[i])));
-  return { backend: tf.getBackend(), options: o, ours: sides.ours, tf: sides.tf, speedup: sides.ours.epochsPerSecond / sides.tf.epochsPerSecond, maxLossRelDiff };
+  return {
+    backend: tf.getBackend(),
+    options: o,
+    ...sides,
+    speedup: sides.ours.epochsPerSecond / sides.tf.epochsPerSecond,
+    bound: sides.linear.epochsPerSecond / sides.tf.epochsPerSecond,
+    maxLossRelDiff,
+  };
 }

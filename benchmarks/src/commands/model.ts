@@ -23,9 +23,13 @@ function positiveInt(flag: string, s: string): number {
 export function modelTable(reports: ModelReport[]): string {
   const f = (v: number, d = 2) => v.toFixed(d);
   const rows = reports.map((r) =>
-    `| ${r.backend} | ${f(r.ours.epochsPerSecond)} | ${f(r.tf.epochsPerSecond)} | ${f(r.speedup)}x | ${r.maxLossRelDiff.toExponential(1)} | ${r.ours.losses.at(-1)?.toPrecision(6)} / ${r.tf.losses.at(-1)?.toPrecision(6)} |`,
+    `| ${r.backend} | ${f(r.ours.epochsPerSecond)} | ${f(r.tf.epochsPerSecond)} | ${f(r.speedup)}x | ${f(r.linear.epochsPerSecond)} | ${f(r.bound)}x | ${r.maxLossRelDiff.toExponential(1)} | ${r.ours.losses.at(-1)?.toPrecision(6)} / ${r.tf.losses.at(-1)?.toPrecision(6)} |`,
   );
-  return ['| backend | ours, epochs/s | tfjs-layers, epochs/s | ratio | max loss rel. diff | last loss ours / tf |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| backend | ours, epochs/s | tfjs-layers, epochs/s | ratio | no activation, epochs/s | bound | max loss rel. diff | last loss ours / tf |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 export async function modelCommand(flags: ModelFlags): Promise<ModelReport[]> {
@@ -45,6 +49,7 @@ export async function modelCommand(flags: ModelFlags): Promise<ModelReport[]> {
       `${o.epochs} timed epochs a side after ${o.warmup} warm-up, alternating; medians\n`,
   );
   console.log(modelTable(reports));
+  console.log('\nbound = no activation / tfjs-layers: the ratio an activation of no cost would give (the rest of the epoch is the same).');
   if (flags.json != null) fs.writeFileSync(flags.json, JSON.stringify(reports, null, 2) + '\n');
   return reports;
 }
