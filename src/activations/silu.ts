@@ -43,9 +43,10 @@ export const silu = {
     const zc = max(z, -100);
     return div(zc, add(1, exp(neg(zc))));
   },
-  // One exp and one division for both sigmoids: e = e^-|s| <= 1 (no overflow), r = 1 / (1 + e);
-  // sigmoid(s) is r above 0 and e r below, sigmoid(-s) the other. Clamped at +-80 for +-inf
-  // (0 below -80, so -inf gives 0, not -80 e^-80).
+  // g' = sigmoid(s) + s sigmoid(s) sigmoid(-s), one exp and one division for both sigmoids:
+  // e = e^-|s| <= 1 (no overflow), r = 1 / (1 + e); sigmoid(s) is r above 0 and e r below, and
+  // sigmoid(s) sigmoid(-s) = e r^2 on both sides (no select). Clamped at +-80 for +-inf (0 below
+  // -80, so -inf gives 0, not -80 e^-80).
   derivative: (s) => {
     const sc = clip(s, -80, 80);
     // -|s| as min(s, -s): at s = 0 tf's minimum differentiates its first argument, the side
@@ -54,8 +55,7 @@ export const silu = {
     const e = exp(min(sc, neg(sc)));
     const r = div(1, add(1, e));
     const er = mul(e, r);
-    const pos = gt(sc, 0);
-    return select(lt(s, -80), 0, mul(select(pos, r, er), add(1, mul(sc, select(pos, er, r)))));
+    return select(lt(s, -80), 0, add(select(gt(sc, 0), r, er), mul(sc, mul(er, r))));
   },
   saves: 'input',
   reference: {

@@ -144,8 +144,10 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): strin
           const otherwise = shared.branch(() => r(e.otherwise));
           return `(if (result v128) ${cond}\n  (then ${then})\n  (else ${otherwise}))`;
         }
-        // A mask and-ed with the value selects against +0 in one instruction.
+        // A mask and-ed with the value (or with its complement) selects against +0 in one
+        // instruction, where bitselect lowers to three on x64.
         if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
+        if (e.then.kind === 'const' && Object.is(e.then.value, 0)) return `(v128.andnot ${r(e.otherwise)} ${r(e.cond)})`;
         return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
     }
   });
