@@ -81,7 +81,9 @@ describe('min and max in WAT', () => {
     expect(renderWat(min(s, 6), '$s').code).toBe('(f32x4.pmin (local.get $s) (v128.const f32x4 6 6 6 6))');
     expect(renderWat(max(-3, s), '$s').code).toBe('(f32x4.pmax (local.get $s) (v128.const f32x4 -3 -3 -3 -3))');
     expect(renderWat(min(s, 0), '$s').code).toContain('f32x4.pmin');
-    expect(renderWat(max(s, 0), '$s').code).toContain('(f32x4.max ');
+    expect(renderWat(max(s, 0), '$s').code).toBe('(f32x4.add (f32x4.pmax (local.get $s) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 0 0 0 0))');
+    expect(renderWat(max(0, s), '$s').code).toBe('(f32x4.add (f32x4.pmax (local.get $s) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 0 0 0 0))');
+    expect(renderWat(max(s, -0), '$s').code).toContain('(f32x4.max ');
     expect(renderWat(min(s, -0), '$s').code).toContain('(f32x4.min ');
     expect(renderWat(min(s, NaN), '$s').code).toContain('(f32x4.min ');
     expect(renderWat(min(s, neg(s)), '$s').code).toBe('(f32x4.neg (f32x4.abs (local.get $s)))');
@@ -96,6 +98,9 @@ describe('min and max in WAT', () => {
     same(runWat(min(z, 6), xs, 0), js((x) => Math.min(x, 6)));
     same(runWat(max(z, -6), xs, 0), js((x) => Math.max(x, -6)));
     same(runWat(min(z, 0), xs, 0), js((x) => Math.min(x, 0)));
+    // max(z, +0) as pmax(z, 0) + 0: the add makes pmax's -0 +0.
+    same(runWat(max(z, 0), xs, 0), js((x) => Math.max(x, 0)));
+    same(runWat(max(0, z), xs, 0), js((x) => Math.max(0, x)));
     same(runWat(min(z, neg(z)), xs, 0), js((x) => Math.min(x, -x)));
     same(runWat(max(z, neg(z)), xs, 0), js((x) => Math.max(x, -x)));
   });

@@ -12,7 +12,11 @@ import { GOLDEN_CASES, goldenDigests } from './outputs';
  * when issue 12's fixes landed, with exactly five digests changing, each on purpose and each
  * proven by its own test: cpu's small sizes now run the SIMD bodies (one path, the same bits at
  * every size: sigmoid and tanh fromOutput/js, leakyRelu backward/js) and wasm relu's forward is
- * ours, so a NaN with the sign bit set stays NaN (relu forward/simd, derivative/simd).
+ * ours, so a NaN with the sign bit set stays NaN (relu forward/simd, derivative/simd). And a
+ * second time, when the WAT renderer drew max(z, 0) as pmax(z, 0) + 0 (src/expr/wat.ts): the
+ * same four relu digests (cpu and wasm), where only NaN bits moved (f32x4.max made every NaN
+ * canonical; now the input's NaN passes; every other output bit-identical over every 4099th
+ * float32 bit pattern, checked).
  */
 const expected = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden.json'), 'utf8')) as Record<string, Record<string, string>>;
 

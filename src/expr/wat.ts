@@ -112,13 +112,20 @@ class Shared {
  * several x86 instructions; pmin and pmax are one each (b < a ? b : a, a < b ? b : a). Where they
  * agree they are rendered instead: against a constant c that is not NaN (an element that is NaN
  * comes back as itself) and, for min, not -0, for max, not +-0 (pmin(-0, +0) is -0 as min is,
- * pmax(-0, +0) is -0 where max gives +0); and min(x, -x) is -|x|, max(x, -x) is |x|.
+ * pmax(-0, +0) is -0 where max gives +0); and min(x, -x) is -|x|, max(x, -x) is |x|. max(x, +0)
+ * (relu, the lower clamps) is pmax(x, +0) + 0: the add turns pmax's -0 into +0 and changes
+ * nothing else (NaN passes, with its sign bit, which max would have made canonical).
  */
 function renderBinary(e: Binary, r: (x: Expr) => string): string {
   if (e.op === 'min' || e.op === 'max') {
     if (isNegationOf(e.a, e.b) || isNegationOf(e.b, e.a)) {
       const x = isNegationOf(e.a, e.b) ? e.a : e.b;
       return e.op === 'min' ? `(f32x4.neg (f32x4.abs ${r(x)}))` : `(f32x4.abs ${r(x)})`;
+    }
+    const positiveZero = (c: Expr) => c.kind === 'const' && Object.is(c.value, 0);
+    if (e.op === 'max' && (positiveZero(e.a) || positiveZero(e.b))) {
+      const x = positiveZero(e.b) ? e.a : e.b;
+      return `(f32x4.add (f32x4.pmax ${r(x)} ${splat(0)}) ${splat(0)})`;
     }
     const pseudo = (c: Expr) => c.kind === 'const' && !Number.isNaN(c.value) && (e.op === 'min' ? !Object.is(c.value, -0) : c.value !== 0);
     if (pseudo(e.b)) return `(f32x4.p${e.op} ${r(e.a)} ${r(e.b)})`;
