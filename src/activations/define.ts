@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { alpha as alphaParam, s as savedVar, show, z as inputVar } from '../expr/ast';
+import { alpha as alphaParam, readsVarNamed, s as savedVar, show, z as inputVar } from '../expr/ast';
 import type { Expr } from '../expr/ast';
 import { renderGlslFunction } from '../expr/glsl';
 import { renderJs } from '../expr/js';
@@ -34,7 +34,7 @@ function build(name: string, field: string, f: unknown, v: Expr): Expr {
     fail(name, `${field} threw: ${(err as Error).message}`);
   }
   if (!isExpr(e)) fail(name, `${field} must return an expression (built with the tfjs-activations expr functions), got ${typeof e}`);
-  if (JSON.stringify(e).includes(`"name":"${v === inputVar ? 's' : 'z'}"`)) {
+  if (readsVarNamed(e, v === inputVar ? 's' : 'z')) {
     fail(name, `${field} reads ${v === inputVar ? 's' : 'z'}; it may read only its argument and alpha`);
   }
   return e;

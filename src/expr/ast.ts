@@ -85,16 +85,49 @@ export function clip(x: Operand, lo: Operand, hi: Operand): Expr {
   return min(max(x, lo), hi);
 }
 
-/** Whether e reads the element variable. */
-export function readsVar(e: Expr | Cond): boolean {
+/*
+ * Expressions are DAGs: a subexpression used twice is one node, and a definition may nest such
+ * sharing deeply (an iteration like y = y (1.5 - 0.5 x y y) reads y three times a step). Every
+ * walk here visits a node once (memo or visited set), never once per path, which is exponential
+ * in the depth of the sharing.
+ */
+
+function memoized<R>(f: (e: Expr | Cond, self: (x: Expr | Cond) => R) => R): (e: Expr | Cond) => R {
+  const memo = new WeakMap<Expr | Cond, R>();
+  const self = (e: Expr | Cond): R => {
+    if (memo.has(e)) return memo.get(e) as R;
+    const r = f(e, self);
+    memo.set(e, r);
+    return r;
+  };
+  return self;
+}
+
+const readsVarOf = memoized<boolean>((e, self) => {
   switch (e.kind) {
     case 'var': return true;
     case 'const': case 'param': return false;
-    case 'unary': return readsVar(e.x);
-    case 'binary': case 'compare': return readsVar(e.a) || readsVar(e.b);
-    case 'select': return readsVar(e.cond) || readsVar(e.then) || readsVar(e.otherwise);
+    case 'unary': return self(e.x);
+    case 'binary': case 'compare': return self(e.a) || self(e.b);
+    case 'select': return self(e.cond) || self(e.then) || self(e.otherwise);
   }
+});
+
+/** Whether e reads the element variable. */
+export function readsVar(e: Expr | Cond): boolean {
+  return readsVarOf(e);
 }
+
+const propagatesNaNOf = memoized<boolean>((e, self) => {
+  switch (e.kind) {
+    case 'var': return true;
+    case 'const': case 'param': case 'compare': return false;
+    case 'unary': return self(e.x);
+    case 'binary': return self(e.a) || self(e.b);
+    // A comparison reading the element is false for NaN: the select takes `otherwise`.
+    case 'select': return readsVar(e.cond) ? self(e.otherwise) : self(e.then) && self(e.otherwise);
+  }
+});
 
 /**
  * Whether e is NaN wherever the element is NaN under IEEE arithmetic with comparisons false for
@@ -103,35 +136,85 @@ export function readsVar(e: Expr | Cond): boolean {
  * expression costs no more than the hand-written one. (GPU renderers always guard: see ./glsl.)
  */
 export function propagatesNaN(e: Expr): boolean {
+  return propagatesNaNOf(e);
+}
+
+/** The children of a node, in rendering order. */
+export function childrenOf(e: Expr | Cond): (Expr | Cond)[] {
   switch (e.kind) {
-    case 'var': return true;
-    case 'const': case 'param': return false;
-    case 'unary': return propagatesNaN(e.x);
-    case 'binary': return propagatesNaN(e.a) || propagatesNaN(e.b);
-    // A comparison reading the element is false for NaN: the select takes `otherwise`.
-    case 'select': return readsVar(e.cond) ? propagatesNaN(e.otherwise) : propagatesNaN(e.then) && propagatesNaN(e.otherwise);
+    case 'unary': return [e.x];
+    case 'binary': case 'compare': return [e.a, e.b];
+    case 'select': return [e.cond, e.then, e.otherwise];
+    default: return [];
   }
 }
 
 /** Every unary op in e (renderers emit helper routines only for those used). */
 export function unaryOpsIn(e: Expr | Cond, into = new Set<UnaryOp>()): Set<UnaryOp> {
-  switch (e.kind) {
-    case 'unary': into.add(e.op); unaryOpsIn(e.x, into); break;
-    case 'binary': case 'compare': unaryOpsIn(e.a, into); unaryOpsIn(e.b, into); break;
-    case 'select': unaryOpsIn(e.cond, into); unaryOpsIn(e.then, into); unaryOpsIn(e.otherwise, into); break;
-    default: break;
-  }
+  const seen = new Set<Expr | Cond>();
+  const visit = (n: Expr | Cond): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === 'unary') into.add(n.op);
+    childrenOf(n).forEach(visit);
+  };
+  visit(e);
   return into;
 }
 
-/** A short text form for messages and docs: `mul(s, sub(1, s))`. */
-export function show(e: Expr | Cond): string {
-  switch (e.kind) {
-    case 'const': return String(e.value);
-    case 'var': return e.name;
-    case 'param': return 'alpha';
-    case 'unary': return `${e.op}(${show(e.x)})`;
-    case 'binary': case 'compare': return `${e.op}(${show(e.a)}, ${show(e.b)})`;
-    case 'select': return `select(${show(e.cond)}, ${show(e.then)}, ${show(e.otherwise)})`;
-  }
+/**
+ * The nodes of e that a text renderer (JS, GLSL, WGSL) names instead of repeating: reached along
+ * more than one path and at least `minSize` nodes as a tree, children before parents. Naming
+ * every such node bounds the text by minSize times the DAG's size. Smaller shared nodes stay
+ * inline: the built-ins' largest is gelu's erf polynomial (203 nodes), whose shader and JS text
+ * stay as measured and tested.
+ */
+export function namedSubexpressions(e: Expr | Cond, minSize = 256): (Expr | Cond)[] {
+  const parents = new Map<Expr | Cond, number>();
+  const order: (Expr | Cond)[] = [];
+  const visit = (n: Expr | Cond): void => {
+    const count = parents.get(n) ?? 0;
+    parents.set(n, count + 1);
+    if (count > 0) return;
+    childrenOf(n).forEach(visit);
+    order.push(n);
+  };
+  visit(e);
+  // Tree sizes, capped (a deep DAG's tree size overflows any number).
+  const size = new Map<Expr | Cond, number>();
+  for (const n of order) size.set(n, Math.min(1e9, 1 + childrenOf(n).reduce((acc, c) => acc + (size.get(c) ?? 0), 0)));
+  return order.filter((n) => n !== e && (parents.get(n) ?? 0) > 1 && (size.get(n) ?? 0) >= minSize);
+}
+
+/** Whether e reads the element variable named `name` (z or s). */
+export function readsVarNamed(e: Expr | Cond, name: Var['name']): boolean {
+  const seen = new Set<Expr | Cond>();
+  const visit = (n: Expr | Cond): boolean => {
+    if (seen.has(n)) return false;
+    seen.add(n);
+    return (n.kind === 'var' && n.name === name) || childrenOf(n).some(visit);
+  };
+  return visit(e);
+}
+
+/**
+ * A short text form for messages and docs: `mul(s, sub(1, s))`. A DAG unfolds to a tree here,
+ * so the text stops at `limit` characters (with an ellipsis): a message about a deeply shared
+ * definition stays short.
+ */
+export function show(e: Expr | Cond, limit = 2000): string {
+  let out = '';
+  const write = (n: Expr | Cond): void => {
+    if (out.length > limit) return;
+    switch (n.kind) {
+      case 'const': out += String(n.value); return;
+      case 'var': out += n.name; return;
+      case 'param': out += 'alpha'; return;
+      case 'unary': out += `${n.op}(`; write(n.x); out += ')'; return;
+      case 'binary': case 'compare': out += `${n.op}(`; write(n.a); out += ', '; write(n.b); out += ')'; return;
+      case 'select': out += 'select('; write(n.cond); out += ', '; write(n.then); out += ', '; write(n.otherwise); out += ')'; return;
+    }
+  };
+  write(e);
+  return out.length > limit ? `${out.slice(0, limit)}...` : out;
 }

@@ -9,6 +9,7 @@ import type { ShaderLanguage } from './shader';
  */
 const glsl: ShaderLanguage = {
   select: (cond, then, otherwise) => `where(${cond}, ${then}, ${otherwise})`,
+  declare: (name, value) => `float ${name} = ${value};`,
   helpers: {
     // tf's overflow-free form: exp of a non-positive number only.
     tanh: 'float tfaTanh(float x) { float e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }',
@@ -18,7 +19,7 @@ const glsl: ShaderLanguage = {
 
 /** `float activationFn(float <name>)` computing e (uniform `alpha` in scope), after its helpers. */
 export function renderGlslFunction(e: Expr, name: string): string {
-  const { helpers, body } = renderShader(glsl, e, name);
+  const { helpers, statements, body } = renderShader(glsl, e, name);
   return `
 float where(bool c, float a, float b) {
 #if __VERSION__ >= 300
@@ -28,5 +29,5 @@ float where(bool c, float a, float b) {
 #endif
 }
 ${helpers}
-float activationFn(float ${name}) { return ${body}; }`;
+float activationFn(float ${name}) { ${statements}${statements === '' ? '' : ' '}return ${body}; }`;
 }

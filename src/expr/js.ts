@@ -1,5 +1,5 @@
 import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
-import { propagatesNaN } from './ast';
+import { namedSubexpressions, propagatesNaN } from './ast';
 import { expand } from './expand';
 import { compareSymbol, infix } from './infix';
 
@@ -28,21 +28,36 @@ function binaryJs(op: BinaryOp, a: string, b: string): string {
   return op === 'min' || op === 'max' ? `Math.${op}(${a}, ${b})` : `(${a} ${infix[op]} ${b})`;
 }
 
-function render(e: Expr | Cond, name: string): string {
+function render(e: Expr | Cond, name: string, names: Map<Expr | Cond, string>): string {
+  const bound = names.get(e);
+  if (bound != null) return bound;
+  const r = (x: Expr | Cond) => render(x, name, names);
   switch (e.kind) {
     case 'const': return Object.is(e.value, -0) ? '-0' : e.value < 0 ? `(${e.value})` : String(e.value);
     case 'var': return name;
     case 'param': return 'alpha';
-    case 'unary': return unaryJs[e.op](render(e.x, name));
-    case 'binary': return binaryJs(e.op, render(e.a, name), render(e.b, name));
-    case 'compare': return `${render(e.a, name)} ${compareSymbol[e.op]} ${render(e.b, name)}`;
-    case 'select': return `(${render(e.cond, name)} ? ${render(e.then, name)} : ${render(e.otherwise, name)})`;
+    case 'unary': return unaryJs[e.op](r(e.x));
+    case 'binary': return binaryJs(e.op, r(e.a), r(e.b));
+    case 'compare': return `${r(e.a)} ${compareSymbol[e.op]} ${r(e.b)}`;
+    case 'select': return `(${r(e.cond)} ? ${r(e.then)} : ${r(e.otherwise)})`;
   }
 }
 
-/** The expression in JS, reading the element from `name` (and `alpha`); NaN in gives NaN out. */
+/**
+ * The expression in JS, reading the element from `name` (and `alpha`); NaN in gives NaN out.
+ * Large shared subexpressions (ast.ts, namedSubexpressions: none for the built-ins) are named
+ * in an arrow function called in place, so the text stays the size of the DAG.
+ */
 export function renderJs(e: Expr, name: string): string {
   // JS has no erf: its expansion in the language is rendered instead.
-  const body = render(expand(e, ['erf']), name);
+  const full = expand(e, ['erf']);
+  const names = new Map<Expr | Cond, string>();
+  const statements = namedSubexpressions(full).map((n) => {
+    const statement = `const t${names.size}_ = ${render(n, name, names)};`;
+    names.set(n, `t${names.size}_`);
+    return statement;
+  });
+  const value = render(full, name, names);
+  const body = statements.length === 0 ? value : `(() => { ${statements.join(' ')} return ${value}; })()`;
   return propagatesNaN(e) ? body : `(${name} !== ${name} ? NaN : ${body})`;
 }

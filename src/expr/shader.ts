@@ -1,5 +1,5 @@
 import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
-import { unaryOpsIn } from './ast';
+import { namedSubexpressions, unaryOpsIn } from './ast';
 import { expand } from './expand';
 import { compareSymbol, infix } from './infix';
 
@@ -46,12 +46,16 @@ function binaryC(op: BinaryOp, a: string, b: string): string {
 export interface ShaderLanguage {
   /** The select of this language, from the rendered condition and branches. */
   select(cond: string, then: string, otherwise: string): string;
+  /** A statement binding `name` to the float `value` (a shared subexpression). */
+  declare(name: string, value: string): string;
   /** Helper routines by the op that needs them. */
   helpers: Partial<Record<UnaryOp, string>>;
 }
 
-function render(lang: ShaderLanguage, e: Expr | Cond, name: string): string {
-  const r = (x: Expr | Cond) => render(lang, x, name);
+function render(lang: ShaderLanguage, e: Expr | Cond, name: string, names: Map<Expr | Cond, string>): string {
+  const bound = names.get(e);
+  if (bound != null) return bound;
+  const r = (x: Expr | Cond) => render(lang, x, name, names);
   switch (e.kind) {
     case 'const': return floatLiteral(e.value);
     case 'var': return name;
@@ -63,10 +67,23 @@ function render(lang: ShaderLanguage, e: Expr | Cond, name: string): string {
   }
 }
 
-/** The helpers e needs, and e itself NaN-guarded, reading the element from `name` and `alpha`. */
-export function renderShader(lang: ShaderLanguage, e: Expr, name: string): { helpers: string; body: string } {
+/**
+ * The helpers e needs, the statements naming its large shared subexpressions (ast.ts,
+ * namedSubexpressions: none for the built-ins), and e itself NaN-guarded, reading the element
+ * from `name` and `alpha`.
+ */
+export function renderShader(lang: ShaderLanguage, e: Expr, name: string): { helpers: string; statements: string; body: string } {
   // Neither language has log1p or erf: their expansions in the language are rendered instead.
   const full = expand(e, ['log1p', 'expm1', 'erf']);
   const helpers = [...unaryOpsIn(full)].flatMap((op) => (lang.helpers[op] != null ? [lang.helpers[op]] : []));
-  return { helpers: helpers.join('\n'), body: lang.select(`isnan(${name})`, name, render(lang, full, name)) };
+  const names = new Map<Expr | Cond, string>();
+  const statements = namedSubexpressions(full)
+    // Conditions stay inline (a bool, not a float).
+    .filter((n) => n.kind !== 'compare')
+    .map((n) => {
+      const statement = lang.declare(`tfaT${names.size}`, render(lang, n, name, names));
+      names.set(n, `tfaT${names.size}`);
+      return statement;
+    });
+  return { helpers: helpers.join('\n'), statements: statements.join(' '), body: lang.select(`isnan(${name})`, name, render(lang, full, name, names)) };
 }

@@ -72,20 +72,43 @@ const compareWat: Record<CompareOp, string> = { gt: 'gt', ge: 'ge', lt: 'lt', le
  * argument several times: expm1's e^x, log1p's 1 + x) is computed once into a local with
  * local.tee and read back after. Every operand of every instruction here is evaluated (selects
  * are bitselects), in textual order, so the first occurrence always runs before the others.
+ * Nodes are told apart by structure (two equal subtrees built separately are one), through ids
+ * given once per node object (hash-consing), and occurrences are counted over the tree's paths
+ * by one pass over the ids, parents before children, capped at 2: time and memory of the DAG's
+ * size, where a node shared along k paths used to be walked, and serialized as its key, k times.
  */
 class Shared {
-  private readonly counts = new Map<string, number>();
-  private readonly names = new Map<string, string>();
+  private readonly ids = new Map<Expr | Cond, number>();
+  private readonly byKey = new Map<string, number>();
+  /** Each id's children (ids, with repeats), in the order ids were made: children first. */
+  private readonly children: number[][] = [];
+  private readonly leaf: boolean[] = [];
+  private readonly counts: number[];
+  private readonly names = new Map<number, string>();
   constructor(e: Expr, private readonly l: Locals) {
-    const walk = (n: Expr | Cond): void => {
-      if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return;
-      const key = JSON.stringify(n);
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-      if (n.kind === 'unary') walk(n.x);
-      else if (n.kind === 'select') [n.cond, n.then, n.otherwise].forEach(walk);
-      else [n.a, n.b].forEach(walk);
-    };
-    walk(e);
+    const root = this.idOf(e);
+    this.counts = this.children.map(() => 0);
+    this.counts[root] = 1;
+    for (let id = this.children.length - 1; id >= 0; id--) {
+      for (const c of this.children[id]) this.counts[c] = Math.min(2, this.counts[c] + this.counts[id]);
+    }
+  }
+  private idOf(n: Expr | Cond): number {
+    const known = this.ids.get(n);
+    if (known !== undefined) return known;
+    const kids = (n.kind === 'unary' ? [n.x] : n.kind === 'select' ? [n.cond, n.then, n.otherwise] : n.kind === 'binary' || n.kind === 'compare' ? [n.a, n.b] : []).map((c) => this.idOf(c));
+    const head =
+      n.kind === 'const' ? (Object.is(n.value, -0) ? '-0' : String(n.value)) : n.kind === 'var' ? `var ${n.name}` : n.kind === 'param' ? 'param' : n.kind === 'select' ? 'select' : `${n.kind} ${n.op}`;
+    const key = `${head}(${kids.join(',')})`;
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.children.length;
+      this.byKey.set(key, id);
+      this.children.push(kids);
+      this.leaf.push(n.kind === 'const' || n.kind === 'var' || n.kind === 'param');
+    }
+    this.ids.set(n, id);
+    return id;
   }
   /** Code in one side of a branch: what it computes is not there for the code after the branch. */
   branch(code: () => string): string {
@@ -96,13 +119,12 @@ class Shared {
     return out;
   }
   render(n: Expr | Cond, code: () => string): string {
-    if (n.kind === 'const' || n.kind === 'var' || n.kind === 'param') return code();
-    const key = JSON.stringify(n);
-    if ((this.counts.get(key) ?? 0) < 2) return code();
-    const name = this.names.get(key);
+    const id = this.idOf(n);
+    if (this.leaf[id] || (this.counts[id] ?? 0) < 2) return code();
+    const name = this.names.get(id);
     if (name != null) return `(local.get ${name})`;
     const fresh = this.l.local('cse');
-    this.names.set(key, fresh);
+    this.names.set(id, fresh);
     return `(local.tee ${fresh} ${code()})`;
   }
 }
