@@ -23,23 +23,25 @@ const ERFCX_P = [0.2820887565612793, 0.28233516216278076, 0.24339206516742706, 0
 
 /*
  * The SIMD forward, in float64 lanes: in float32, 1 + erf(x / sqrt 2) cancels for x < 0 (at
- * x = -5 only a few bits of Phi survive). Phi(x) = erfc(-x / sqrt 2) / 2 from ERFC_P, with the
- * argument clamped to |x| <= 15 (past -15 every float32 result is -0, past 15 Phi is 1) and x
- * itself clamped below at -15 so -inf gives -0. NaN stays NaN (pmax, pmin keep it).
+ * x = -5 only a few bits of Phi survive). With u = min(|x|, 15) and e = Phi(-u) =
+ * erfc(u / sqrt 2) / 2 from ERFC_P, g = max(x, 0) - u e: x (1 - e) above 0, x e below. u^2 is
+ * exact in float64 (a float32 squared), so a^2 = u^2 / 2 is too; the 1/2 of e is ln 2 taken
+ * from P's constant term, and the exp is only as precise as a float32 result needs. Past
+ * |x| = 15 u e is below 1e-49, so every float32 result is x above and -0 below (-inf gives -0,
+ * +inf gives +inf) without clamping x. NaN stays NaN (abs, pmin and pmax keep it).
  */
+const ERFC_P_HALF = [ERFC_P[0] - Math.LN2, ...ERFC_P.slice(1)];
 function watForward(): WatForward {
   const l = new LocalPool();
   const f = (c: number) => splat(c, 'f64x2');
   const code = f64Lanes(l, (h) => {
-    const [a, t, q, e] = ['a', 't', 'q', 'e'].map((hint) => l.local(hint));
+    const [u, t, q, e] = ['u', 't', 'q', 'e'].map((hint) => l.local(hint));
     return `
-  (local.set ${h} (f64x2.pmax (local.get ${h}) ${f(-15)}))
-  (local.set ${a} (f64x2.mul (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(15)}) ${f(Math.SQRT1_2)}))
-  (local.set ${t} (f64x2.div ${f(1)} (f64x2.add ${f(1)} (f64x2.mul ${f(0.5)} (local.get ${a})))))
-  (local.set ${q} (f64x2.sub ${horner(ERFC_P, t, 'f64x2')} (f64x2.mul (local.get ${a}) (local.get ${a}))))
-  (local.set ${e} (f64x2.mul ${f(0.5)} (f64x2.mul (local.get ${t}) ${expF64(q, l)})))
-  (local.set ${h} (f64x2.mul (local.get ${h})
-    (v128.bitselect (f64x2.sub ${f(1)} (local.get ${e})) (local.get ${e}) (f64x2.ge (local.get ${h}) ${f(0)}))))`;
+  (local.set ${u} (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(15)}))
+  (local.set ${t} (f64x2.div ${f(1)} (f64x2.add ${f(1)} (f64x2.mul (local.get ${u}) ${f(0.5 * Math.SQRT1_2)}))))
+  (local.set ${q} (f64x2.sub ${horner(ERFC_P_HALF, t, 'f64x2')} (f64x2.mul (f64x2.mul (local.get ${u}) (local.get ${u})) ${f(0.5)})))
+  (local.set ${e} (f64x2.mul (local.get ${t}) ${expF64(q, l, 'float32')}))
+  (local.set ${h} (f64x2.sub (f64x2.pmax (local.get ${h}) ${f(0)}) (f64x2.mul (local.get ${u}) (local.get ${e}))))`;
   });
   return { code, locals: l.names };
 }
