@@ -3,7 +3,7 @@ import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
 import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
-import type { Locals } from './wat-lib';
+import type { ExpF32Precision, Locals } from './wat-lib';
 
 /*
  * WAT renderer: an expression as f32x4 SIMD instructions (the wasm kernels' loop body, also run
@@ -37,11 +37,11 @@ function expanded(): never {
 /** The argument is <= 0 wherever it is not NaN: expm1 then has a routine and is not expanded. */
 const nonPositive = (n: Unary): boolean => n.op === 'expm1' && rangeOf(n.x).hi <= 0;
 
-function renderUnary(e: Unary, x: string, l: Locals): string {
+function renderUnary(e: Unary, x: string, l: Locals, precision: ExpF32Precision): string {
   if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
   if (e.op === 'exp') {
     const { lo, hi } = rangeOf(e.x);
-    if (lo >= -87 && hi <= 88) return routine(expInRangeF32, x, l);
+    if (lo >= -87 && hi <= 88) return routine((arg, pool) => expInRangeF32(arg, pool, precision), x, l);
   }
   return unaryWat[e.op](x, l);
 }
@@ -117,14 +117,14 @@ function renderBinary(e: Binary, r: (x: Expr) => string): string {
   return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
 }
 
-function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): string {
-  const r = (x: Expr | Cond) => render(x, local, l, shared);
+function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpF32Precision): string {
+  const r = (x: Expr | Cond) => render(x, local, l, shared, precision);
   return shared.render(e, () => {
     switch (e.kind) {
       case 'const': return splat(Math.fround(e.value));
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
-      case 'unary': return renderUnary(e, r(e.x), l);
+      case 'unary': return renderUnary(e, r(e.x), l, precision);
       case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
@@ -134,8 +134,10 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): strin
           const otherwise = shared.branch(() => r(e.otherwise));
           return `(if (result v128) ${cond}\n  (then ${then})\n  (else ${otherwise}))`;
         }
-        // A mask and-ed with the value selects against +0 in one instruction.
+        // A mask and-ed with the value selects against +0 in one instruction (bitselect is three
+        // on x86), and-not-ed where +0 is the then side.
         if (e.otherwise.kind === 'const' && Object.is(e.otherwise.value, 0)) return `(v128.and ${r(e.then)} ${r(e.cond)})`;
+        if (e.then.kind === 'const' && Object.is(e.then.value, 0)) return `(v128.andnot ${r(e.otherwise)} ${r(e.cond)})`;
         return `(v128.bitselect ${r(e.then)} ${r(e.otherwise)} ${r(e.cond)})`;
     }
   });
@@ -147,10 +149,14 @@ export interface WatBody {
   locals: string[];
 }
 
-export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
+/**
+ * `precision` is the exp routines' (./wat-lib's ExpF32Precision): 'absolute' where the
+ * expression's bound is absolute (a derivative with a `derivativeAbs`), for exp in [-87, 88].
+ */
+export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpF32Precision = 'ulp'): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
   const full = expand(e, ['log1p', 'expm1', 'erf'], nonPositive);
-  const body = render(full, local, pool, new Shared(full, pool));
+  const body = render(full, local, pool, new Shared(full, pool), precision);
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
   return { code, locals: pool.names };
