@@ -4,7 +4,7 @@ import { renderJs } from '../../src/expr/js';
 import { renderWat } from '../../src/expr/wat';
 import { assembleWat } from '../../src/kernels/wasm/assemble';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
-import { LocalPool, expF32, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
+import { LocalPool, expF32, expF64, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, f64Lanes, logF32, splat, tanhF32 } from '../../src/expr/wat-lib';
 import { ulpDistance } from '../helpers/float32';
 import { erf as erf64 } from './erf64';
 
@@ -134,6 +134,33 @@ it('expInRangeF32 (exp where the renderer bounds the argument to [-87, 88]) give
   for (let i = 0; i < x.length; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) differ++;
   expect(differ).toBe(0);
   expect(Number.isNaN(a[x.length - 1])).toBe(true);
+});
+
+it('expInRangeF32 at \'absolute\' precision (derivatives with derivativeAbs) is within 6.5e-8 of e^x over [-87, 0] (an ulp of values near 1) and (2 + |x|) 2^-24 relative over [-87, 88]', async () => {
+  const run = await compile((x, l) => expInRangeF32(x, l, 'absolute'));
+  const x = Float32Array.from([...sweep(-87, 88, 2000003), NaN]);
+  const got = run(x);
+  let abs = 0;
+  let rel = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const exact = Math.exp(x[i]);
+    if (x[i] <= 0) abs = Math.max(abs, Math.abs(got[i] - exact));
+    rel = Math.max(rel, Math.abs(got[i] - exact) / exact / ((2 + Math.abs(x[i])) * 2 ** -24));
+  }
+  console.log(`expInRangeF32 'absolute': max ${abs.toExponential(2)} abs over [-87, 0], max ${rel.toFixed(3)} x (2 + |x|) 2^-24 relative over [-87, 88]`);
+  expect(abs).toBeLessThanOrEqual(6.5e-8);
+  expect(rel).toBeLessThanOrEqual(1);
+  expect(Number.isNaN(got[x.length - 1])).toBe(true);
+});
+
+it('expF64 at \'float32\' precision (gelu\'s forward) is within 2e-9 relative of the float64 precision over [-120, 0]', async () => {
+  // In float64 lanes: (e^x at 'float32' / e^x at 'float64' - 1) 1e9, rounded once to float32.
+  const run = await compile((x, l) => f64Lanes(l, (h) => `
+  (local.set ${h} (f64x2.mul (f64x2.sub (f64x2.div ${expF64(h, l, 'float32')} ${expF64(h, l)}) ${splat(1, 'f64x2')}) ${splat(1e9, 'f64x2')}))`));
+  const x = sweep(-120, 0, 2000003);
+  const worst = run(x).reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 1e9;
+  console.log(`expF64 'float32': max ${worst.toExponential(2)} relative to 'float64' over [-120, 0]`);
+  expect(worst).toBeLessThanOrEqual(2e-9);
 });
 
 it('expm1NonPositiveF32 (expm1 of an argument <= 0) is within 1 ulp of float64 over [-88, 0] and [-1e-3, 0], -1 below, and keeps -0, +0 and NaN', async () => {
