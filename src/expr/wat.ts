@@ -2,8 +2,8 @@ import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './
 import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
-import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
-import type { ExpF32Precision, Locals } from './wat-lib';
+import { LocalPool, exp2InRangeF32, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
+import type { Locals } from './wat-lib';
 
 /*
  * WAT renderer: an expression as f32x4 SIMD instructions (the wasm kernels' loop body, also run
@@ -37,12 +37,32 @@ function expanded(): never {
 /** The argument is <= 0 wherever it is not NaN: expm1 then has a routine and is not expanded. */
 const nonPositive = (n: Unary): boolean => n.op === 'expm1' && rangeOf(n.x).hi <= 0;
 
-function renderUnary(e: Unary, x: string, l: Locals, precision: ExpF32Precision): string {
-  if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
-  if (e.op === 'exp') {
-    const { lo, hi } = rangeOf(e.x);
-    if (lo >= -87 && hi <= 88) return routine((arg, pool) => expInRangeF32(arg, pool, precision), x, l);
+/**
+ * How precise the exp routines must be: 'ulp' (the default) within 1 ulp of float64 for their
+ * argument; 'absolute' where the expression's bound is absolute (a derivative with a
+ * `derivativeAbs`): e^x in [-87, 88] is then 2^(x log2 e) (./wat-lib's exp2InRangeF32), a
+ * constant factor or a negation of x folded into log2 e.
+ */
+export type ExpPrecision = 'ulp' | 'absolute';
+
+const inRange = (e: Unary): boolean => {
+  const { lo, hi } = rangeOf(e.x);
+  return lo >= -87 && hi <= 88;
+};
+
+/** exp's argument as c x, c a constant (1 where there is none). */
+function scaled(x: Expr): { c: number; x: Expr } {
+  if (x.kind === 'unary' && x.op === 'neg') return { c: -1, x: x.x };
+  if (x.kind === 'binary' && x.op === 'mul') {
+    if (x.a.kind === 'const') return { c: x.a.value, x: x.b };
+    if (x.b.kind === 'const') return { c: x.b.value, x: x.a };
   }
+  return { c: 1, x };
+}
+
+function renderUnary(e: Unary, x: string, l: Locals): string {
+  if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
+  if (e.op === 'exp' && inRange(e)) return routine(expInRangeF32, x, l);
   return unaryWat[e.op](x, l);
 }
 
@@ -117,14 +137,20 @@ function renderBinary(e: Binary, r: (x: Expr) => string): string {
   return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
 }
 
-function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpF32Precision): string {
+function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpPrecision): string {
   const r = (x: Expr | Cond) => render(x, local, l, shared, precision);
   return shared.render(e, () => {
     switch (e.kind) {
       case 'const': return splat(Math.fround(e.value));
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
-      case 'unary': return renderUnary(e, r(e.x), l, precision);
+      case 'unary': {
+        if (precision === 'absolute' && e.op === 'exp' && inRange(e)) {
+          const { c, x } = scaled(e.x);
+          return routine(exp2InRangeF32, `(f32x4.mul ${r(x)} ${splat(Math.fround(c * Math.LOG2E))})`, l);
+        }
+        return renderUnary(e, r(e.x), l);
+      }
       case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
@@ -149,11 +175,8 @@ export interface WatBody {
   locals: string[];
 }
 
-/**
- * `precision` is the exp routines' (./wat-lib's ExpF32Precision): 'absolute' where the
- * expression's bound is absolute (a derivative with a `derivativeAbs`), for exp in [-87, 88].
- */
-export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpF32Precision = 'ulp'): WatBody {
+/** `precision`: the exp routines' (see ExpPrecision). */
+export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpPrecision = 'ulp'): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
   const full = expand(e, ['log1p', 'expm1', 'erf'], nonPositive);
   const body = render(full, local, pool, new Shared(full, pool), precision);
