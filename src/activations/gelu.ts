@@ -60,21 +60,21 @@ export const gelu = {
     return mul(mul(0.5, zc), add(1, erf(mul(zc, Math.SQRT1_2))));
   },
   // Phi from the same e^(-s^2 / 2) as the density (one exp, one division; tf.erf's expansion
-  // needed two exps): with m = -|s|, a = |s| / sqrt 2 and t = 1 / (1 + a / 2),
-  // Phi(m) = erfc(a) / 2 = e^(-s^2 / 2) t P(t) / 2, so g'(m) = e^(-s^2 / 2) (t P(t) / 2 + m / sqrt(2 pi))
-  // with one product by the exp, and g'(s) = 1 - g'(-s) above 0 (Phi(s) + Phi(-s) = 1, s phi(s)
-  // is odd). s is clamped to +-13 (e^-84.5 is still a normal float: the WAT renderer's exp
-  // needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and above it 1 to float32,
-  // so +-inf give 0 and 1. m is min(-s, s): at s = 0 tf's minimum differentiates its first
-  // argument, the s >= 0 side the select takes (abs has gradient 0 at 0 in tf, which would put
-  // g''(0) off).
+  // needed two exps): with a = |s| / sqrt 2 and t = 1 / (1 + a / 2),
+  // Phi(-|s|) = erfc(a) / 2 = e^(-s^2 / 2) t P(t) / 2, so g'(-|s|) = e^(-s^2 / 2) (t P(t) / 2 -
+  // |s| / sqrt(2 pi)) with one product by the exp, and g'(s) = 1 - g'(-s) above 0 (Phi(s) +
+  // Phi(-s) = 1, s phi(s) is odd). s is clamped to +-13 (e^-84.5 is still a normal float: the
+  // WAT renderer's exp needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and
+  // above it 1 to float32, so +-inf give 0 and 1. |s| is max(s, -s): at s = 0 tf's maximum
+  // differentiates its first argument, the s >= 0 side the select takes (abs has gradient 0 at
+  // 0 in tf, which would put g''(0) off).
   derivative: (s) => {
     const sc = clip(s, -13, 13);
     const e = exp(mul(-0.5, mul(sc, sc)));
-    const m = min(neg(sc), sc);
+    const a = max(sc, neg(sc));
     // The 1/2 of erfc / 2 is in the coefficients (halving is exact).
-    const t = div(1, add(1, mul(m, -0.5 * Math.SQRT1_2)));
-    const low = mul(e, add(mul(t, poly(ERFCX_P.map((c) => c / 2), t)), mul(m, INV_SQRT_2PI)));
+    const t = div(1, add(1, mul(a, 0.5 * Math.SQRT1_2)));
+    const low = mul(e, sub(mul(t, poly(ERFCX_P.map((c) => c / 2), t)), mul(a, INV_SQRT_2PI)));
     return select(lt(s, -13), 0, select(lt(sc, 0), low, sub(1, low)));
   },
   saves: 'input',
