@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, div, erf, exp, lt, max, min, mul, neg, poly, select, sub } from '../expr/ast';
+import { add, clip, div, erf, exp, lt, max, mul, neg, poly, select, sub } from '../expr/ast';
 import { LocalPool, expF64, f64Lanes, horner, splat } from '../expr/wat-lib';
 import { normalCdf, normalPdf } from './float64';
 import type { ActivationSpec, WatForward } from './types';
