@@ -41,7 +41,7 @@ it('WAT: a select against +0 is one v128.and or v128.andnot of the mask, not a b
   expect(renderWat(select(gt(z, 0), -0, mul(z, 2)), '$z').code).toContain('v128.bitselect');
 });
 
-it('WAT: exp at \'absolute\' precision is 2^(x log2 e) with a constant factor folded in; the default reduces by ln2 split in two', () => {
+it('WAT: exp at \'absolute\' precision is 2^(x c log2 e) where a constant factor c folds, else one ln2 constant; the default reduces by ln2 split in two', () => {
   const e = exp(mul(-0.5, min(mul(z, z), 80)));
   const [ulp, absolute] = [renderWat(e, '$z').code, renderWat(e, '$z', undefined, 'absolute').code];
   expect(ulp).toContain(`${Math.fround(0.000001428606765330187)}`);
@@ -49,6 +49,10 @@ it('WAT: exp at \'absolute\' precision is 2^(x log2 e) with a constant factor fo
   expect(absolute).toContain(`${Math.fround(-0.5 * Math.LOG2E)}`);
   expect(absolute).not.toContain('-0.5 ');
   expect(absolute.length).toBeLessThan(ulp.length);
+  // Without a factor (or with -1): the reduction by one ln2 constant, not the split.
+  const plain = renderWat(exp(min(mul(z, z), 80)), '$z', undefined, 'absolute').code;
+  expect(plain).toContain(`${Math.fround(Math.LN2)}`);
+  expect(plain).not.toContain(`${Math.fround(0.000001428606765330187)}`);
 });
 
 describe('constants', () => {

@@ -3,7 +3,7 @@ import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
 import { LocalPool, exp2InRangeF32, expF32, expInRangeF32, expm1NonPositiveF32, logF32, splat, tanhF32 } from './wat-lib';
-import type { Locals } from './wat-lib';
+import type { ExpF32Precision, Locals } from './wat-lib';
 
 /*
  * WAT renderer: an expression as f32x4 SIMD instructions (the wasm kernels' loop body, also run
@@ -37,32 +37,21 @@ function expanded(): never {
 /** The argument is <= 0 wherever it is not NaN: expm1 then has a routine and is not expanded. */
 const nonPositive = (n: Unary): boolean => n.op === 'expm1' && rangeOf(n.x).hi <= 0;
 
-/**
- * How precise the exp routines must be: 'ulp' (the default) within 1 ulp of float64 for their
- * argument; 'absolute' where the expression's bound is absolute (a derivative with a
- * `derivativeAbs`): e^x in [-87, 88] is then 2^(x log2 e) (./wat-lib's exp2InRangeF32), a
- * constant factor or a negation of x folded into log2 e.
- */
-export type ExpPrecision = 'ulp' | 'absolute';
-
 const inRange = (e: Unary): boolean => {
   const { lo, hi } = rangeOf(e.x);
   return lo >= -87 && hi <= 88;
 };
 
-/** exp's argument as c x, c a constant (1 where there is none). */
-function scaled(x: Expr): { c: number; x: Expr } {
-  if (x.kind === 'unary' && x.op === 'neg') return { c: -1, x: x.x };
-  if (x.kind === 'binary' && x.op === 'mul') {
-    if (x.a.kind === 'const') return { c: x.a.value, x: x.b };
-    if (x.b.kind === 'const') return { c: x.b.value, x: x.a };
-  }
-  return { c: 1, x };
+/** exp's argument as c x, c a constant other than 1 and -1 (what folds into log2 e), or none. */
+function scaled(x: Expr): { c: number; x: Expr } | undefined {
+  if (x.kind !== 'binary' || x.op !== 'mul') return undefined;
+  const [c, other] = x.a.kind === 'const' ? [x.a.value, x.b] : x.b.kind === 'const' ? [x.b.value, x.a] : [1, x];
+  return Math.abs(c) === 1 ? undefined : { c, x: other };
 }
 
-function renderUnary(e: Unary, x: string, l: Locals): string {
+function renderUnary(e: Unary, x: string, l: Locals, precision: ExpF32Precision): string {
   if (nonPositive(e)) return routine(expm1NonPositiveF32, x, l);
-  if (e.op === 'exp' && inRange(e)) return routine(expInRangeF32, x, l);
+  if (e.op === 'exp' && inRange(e)) return routine((arg, pool) => expInRangeF32(arg, pool, precision), x, l);
   return unaryWat[e.op](x, l);
 }
 
@@ -137,7 +126,7 @@ function renderBinary(e: Binary, r: (x: Expr) => string): string {
   return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
 }
 
-function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpPrecision): string {
+function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpF32Precision): string {
   const r = (x: Expr | Cond) => render(x, local, l, shared, precision);
   return shared.render(e, () => {
     switch (e.kind) {
@@ -145,11 +134,10 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precis
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
       case 'unary': {
-        if (precision === 'absolute' && e.op === 'exp' && inRange(e)) {
-          const { c, x } = scaled(e.x);
-          return routine(exp2InRangeF32, `(f32x4.mul ${r(x)} ${splat(Math.fround(c * Math.LOG2E))})`, l);
-        }
-        return renderUnary(e, r(e.x), l);
+        // At 'absolute' precision, e^(c x) is 2^(x c log2 e): c's multiply folds away.
+        const folded = precision === 'absolute' && e.op === 'exp' && inRange(e) ? scaled(e.x) : undefined;
+        if (folded != null) return routine(exp2InRangeF32, `(f32x4.mul ${r(folded.x)} ${splat(Math.fround(folded.c * Math.LOG2E))})`, l);
+        return renderUnary(e, r(e.x), l, precision);
       }
       case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
@@ -175,8 +163,11 @@ export interface WatBody {
   locals: string[];
 }
 
-/** `precision`: the exp routines' (see ExpPrecision). */
-export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpPrecision = 'ulp'): WatBody {
+/**
+ * `precision`: the exp routines' (./wat-lib's ExpF32Precision); 'absolute' where the expression's
+ * bound is absolute (a derivative with a `derivativeAbs`).
+ */
+export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpF32Precision = 'ulp'): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
   const full = expand(e, ['log1p', 'expm1', 'erf'], nonPositive);
   const body = render(full, local, pool, new Shared(full, pool), precision);
