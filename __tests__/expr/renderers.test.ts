@@ -1,4 +1,4 @@
-import { add, alpha, erf, gt, log1p, lt, max, mul, propagatesNaN, s, select, sub, tanh, z } from '../../src/expr/ast';
+import { add, alpha, erf, exp, gt, log1p, lt, max, min, mul, propagatesNaN, s, select, sub, tanh, z } from '../../src/expr/ast';
 import { renderGlslFunction } from '../../src/expr/glsl';
 import { renderJs } from '../../src/expr/js';
 import { floatLiteral } from '../../src/expr/shader';
@@ -31,6 +31,28 @@ it('select order: GLSL where(c, t, f), WGSL select(f, t, c), WAT bitselect(t, f,
   expect(renderGlslFunction(e, 'z')).toContain('where((z > 0.0), 1.0, 2.0)');
   expect(renderWgslFunction(e, 'z')).toContain('select(2.0, 1.0, (z > 0.0))');
   expect(renderWat(e, "$z").code).toContain("(v128.bitselect (v128.const f32x4 1 1 1 1) (v128.const f32x4 2 2 2 2) (f32x4.gt (local.get $z)");
+});
+
+it('WAT: a select against +0 is one v128.and or v128.andnot of the mask, not a bitselect', () => {
+  // (The first gets the NaN guard around it: NaN > 0 is false, so it would give 0.)
+  expect(renderWat(select(gt(z, 0), mul(z, 2), 0), '$z').code).toContain('(v128.and (f32x4.mul (local.get $z)');
+  expect(renderWat(select(gt(z, 0), 0, mul(z, 2)), '$z').code).toMatch(/^\(v128\.andnot \(f32x4\.mul/);
+  // -0 is not +0: that select stays a bitselect.
+  expect(renderWat(select(gt(z, 0), -0, mul(z, 2)), '$z').code).toContain('v128.bitselect');
+});
+
+it('WAT: exp at \'absolute\' precision is 2^(x c log2 e) where a constant factor c folds, else one ln2 constant; the default reduces by ln2 split in two', () => {
+  const e = exp(mul(-0.5, min(mul(z, z), 80)));
+  const [ulp, absolute] = [renderWat(e, '$z').code, renderWat(e, '$z', undefined, 'absolute').code];
+  expect(ulp).toContain(`${Math.fround(0.000001428606765330187)}`);
+  expect(absolute).not.toContain(`${Math.fround(0.000001428606765330187)}`);
+  expect(absolute).toContain(`${Math.fround(-0.5 * Math.LOG2E)}`);
+  expect(absolute).not.toContain('-0.5 ');
+  expect(absolute.length).toBeLessThan(ulp.length);
+  // Without a factor (or with -1): the reduction by one ln2 constant, not the split.
+  const plain = renderWat(exp(min(mul(z, z), 80)), '$z', undefined, 'absolute').code;
+  expect(plain).toContain(`${Math.fround(Math.LN2)}`);
+  expect(plain).not.toContain(`${Math.fround(0.000001428606765330187)}`);
 });
 
 describe('constants', () => {

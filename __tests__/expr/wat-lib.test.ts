@@ -1,10 +1,10 @@
 import wabtInit from 'wabt';
-import { abs, erf as erfOf, exp as expOf, log1p as log1pOf, neg, z as zVar } from '../../src/expr/ast';
+import { abs, erf as erfOf, exp, log1p as log1pOf, max, min, mul, neg, z as zVar } from '../../src/expr/ast';
 import { renderJs } from '../../src/expr/js';
 import { renderWat } from '../../src/expr/wat';
 import { assembleWat } from '../../src/kernels/wasm/assemble';
 import { wasmModuleText } from '../../src/kernels/wasm/source';
-import { LocalPool, expF32, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, log1pUnitF32, logF32, tanhF32 } from '../../src/expr/wat-lib';
+import { LocalPool, expF32, expF64, expInRangeF32, expNonPositiveF32, expm1NonPositiveF32, f64Lanes, log1pUnitF32, logF32, splat, tanhF32 } from '../../src/expr/wat-lib';
 import { ulpDistance } from '../helpers/float32';
 import { erf as erf64 } from './erf64';
 
@@ -136,6 +136,41 @@ it('expInRangeF32 (exp where the renderer bounds the argument to [-87, 88]) give
   expect(Number.isNaN(a[x.length - 1])).toBe(true);
 });
 
+it('exp at \'absolute\' precision (derivatives with derivativeAbs: one ln2 constant, or 2^(x c log2 e) where a factor c folds) is within 7e-8 of e^x over [-87, 0] and (3 + 1.25 |x|) 2^-24 relative over [-87, 88]; with a factor folded, e^(-z^2 / 2) within 8.6e-8', async () => {
+  const clamped = exp(min(max(zVar, -87), 88));
+  const run = await compile((x, l) => renderWat(clamped, x, l, 'absolute').code);
+  const x = Float32Array.from([...sweep(-87, 88, 2000003), NaN]);
+  const got = run(x);
+  let abs = 0;
+  let rel = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const exact = Math.exp(x[i]);
+    if (x[i] <= 0) abs = Math.max(abs, Math.abs(got[i] - exact));
+    rel = Math.max(rel, Math.abs(got[i] - exact) / exact / ((3 + 1.25 * Math.abs(x[i])) * 2 ** -24));
+  }
+  expect(Number.isNaN(got[x.length - 1])).toBe(true);
+  const gauss = exp(mul(-0.5, mul(min(max(zVar, -13), 13), min(max(zVar, -13), 13))));
+  const folded = await compile((v, l) => renderWat(gauss, v, l, 'absolute').code);
+  const zs = sweep(-13, 13, 2000003);
+  const g = folded(zs);
+  let gaussAbs = 0;
+  for (let i = 0; i < zs.length; i++) gaussAbs = Math.max(gaussAbs, Math.abs(g[i] - Math.exp(-0.5 * zs[i] * zs[i])));
+  console.log(`exp 'absolute': max ${abs.toExponential(2)} abs over [-87, 0], max ${rel.toFixed(3)} x (3 + 1.25 |x|) 2^-24 relative over [-87, 88]; e^(-z^2 / 2) max ${gaussAbs.toExponential(2)} abs over [-13, 13]`);
+  expect(abs).toBeLessThanOrEqual(7e-8);
+  expect(rel).toBeLessThanOrEqual(1);
+  expect(gaussAbs).toBeLessThanOrEqual(8.6e-8);
+});
+
+it('expF64 at \'float32\' precision (gelu\'s forward) is within 2e-9 relative of the float64 precision over [-120, 0]', async () => {
+  // In float64 lanes: (e^x at 'float32' / e^x at 'float64' - 1) 1e9, rounded once to float32.
+  const run = await compile((x, l) => f64Lanes(l, (h) => `
+  (local.set ${h} (f64x2.mul (f64x2.sub (f64x2.div ${expF64(h, l, 'float32')} ${expF64(h, l)}) ${splat(1, 'f64x2')}) ${splat(1e9, 'f64x2')}))`));
+  const x = sweep(-120, 0, 2000003);
+  const worst = run(x).reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 1e9;
+  console.log(`expF64 'float32': max ${worst.toExponential(2)} relative to 'float64' over [-120, 0]`);
+  expect(worst).toBeLessThanOrEqual(2e-9);
+});
+
 it('expm1NonPositiveF32 (expm1 of an argument <= 0) is within 1 ulp of float64 over [-88, 0] and [-1e-3, 0], -1 below, and keeps -0, +0 and NaN', async () => {
   const run = await compile(expm1NonPositiveF32);
   for (const [lo, hi] of [[-88, 0], [-1e-3, 0], [-1e-30, 0]]) {
@@ -164,7 +199,7 @@ it('log1pUnitF32 (log1p of an argument in [0, 1]) is within 2 ulp of float64 ove
 });
 
 it('the WAT renderer takes log1pUnitF32 where range analysis bounds the argument to [0, 1] (softplus\'s log1p(e^-|z|)), and the expansion elsewhere', () => {
-  const bounded = renderWat(log1pOf(expOf(neg(abs(zVar)))), '$z').code;
+  const bounded = renderWat(log1pOf(exp(neg(abs(zVar)))), '$z').code;
   const unit = log1pUnitF32('$x', new LocalPool());
   const coefficient = /v128\.const f32x4 (\S+)/g;
   const constantsOf = (code: string) => new Set(Array.from(code.matchAll(coefficient), (m) => m[1]));
@@ -178,7 +213,7 @@ it('the WAT renderer takes log1pUnitF32 where range analysis bounds the argument
 });
 
 it('softplus\'s log1p(e^-|z|) rendered is within 3 ulp of float64 over [-20, 20]', async () => {
-  const run = await compile(rendered(log1pOf(expOf(neg(abs(zVar))))));
+  const run = await compile(rendered(log1pOf(exp(neg(abs(zVar))))));
   const x = sweep(-20, 20, 2000003);
   const worst = maxUlp(run(x), x, (v) => Math.log1p(Math.exp(-Math.abs(v))));
   console.log(`log1p(e^-|z|) rendered: max ${worst.ulp} ulp vs float64 over [-20, 20] (at ${worst.at})`);

@@ -95,7 +95,8 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
       renderGlslFunction(e, v);
       renderWgslFunction(e, v);
     }
-    wat = { forward: renderWat(forward, '$z'), derivative: renderWat(derivative, '$s') };
+    // A derivative bounded in absolute terms takes the exp that bound needs (fewer instructions).
+    wat = { forward: renderWat(forward, '$z'), derivative: renderWat(derivative, '$s', undefined, tolerance.derivativeAbs > 0 ? 'absolute' : 'ulp') };
   } catch (err) {
     fail(name, `${(err as Error).message} (forward ${show(forward)}, derivative ${show(derivative)})`);
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, div, erf, exp, lt, max, min, mul, neg, poly, select, sub } from '../expr/ast';
+import { add, clip, div, erf, exp, lt, max, mul, neg, poly, select, sub } from '../expr/ast';
 import { LocalPool, expF64, f64Lanes, horner, splat } from '../expr/wat-lib';
 import { normalCdf, normalPdf } from './float64';
 import type { ActivationSpec, WatForward } from './types';
@@ -23,23 +23,25 @@ const ERFCX_P = [0.2820887565612793, 0.28233516216278076, 0.24339206516742706, 0
 
 /*
  * The SIMD forward, in float64 lanes: in float32, 1 + erf(x / sqrt 2) cancels for x < 0 (at
- * x = -5 only a few bits of Phi survive). Phi(x) = erfc(-x / sqrt 2) / 2 from ERFC_P, with the
- * argument clamped to |x| <= 15 (past -15 every float32 result is -0, past 15 Phi is 1) and x
- * itself clamped below at -15 so -inf gives -0. NaN stays NaN (pmax, pmin keep it).
+ * x = -5 only a few bits of Phi survive). With u = min(|x|, 15) and e = Phi(-u) =
+ * erfc(u / sqrt 2) / 2 from ERFC_P, g = max(x, 0) - u e: x (1 - e) above 0, x e below. u^2 is
+ * exact in float64 (a float32 squared), so a^2 = u^2 / 2 is too; the 1/2 of e is ln 2 taken
+ * from P's constant term, and the exp is only as precise as a float32 result needs. Past
+ * |x| = 15 u e is below 1e-49, so every float32 result is x above and -0 below (-inf gives -0,
+ * +inf gives +inf) without clamping x. NaN stays NaN (abs, pmin and pmax keep it).
  */
+const ERFC_P_HALF = [ERFC_P[0] - Math.LN2, ...ERFC_P.slice(1)];
 function watForward(): WatForward {
   const l = new LocalPool();
   const f = (c: number) => splat(c, 'f64x2');
   const code = f64Lanes(l, (h) => {
-    const [a, t, q, e] = ['a', 't', 'q', 'e'].map((hint) => l.local(hint));
+    const [u, t, q, e] = ['u', 't', 'q', 'e'].map((hint) => l.local(hint));
     return `
-  (local.set ${h} (f64x2.pmax (local.get ${h}) ${f(-15)}))
-  (local.set ${a} (f64x2.mul (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(15)}) ${f(Math.SQRT1_2)}))
-  (local.set ${t} (f64x2.div ${f(1)} (f64x2.add ${f(1)} (f64x2.mul ${f(0.5)} (local.get ${a})))))
-  (local.set ${q} (f64x2.sub ${horner(ERFC_P, t, 'f64x2')} (f64x2.mul (local.get ${a}) (local.get ${a}))))
-  (local.set ${e} (f64x2.mul ${f(0.5)} (f64x2.mul (local.get ${t}) ${expF64(q, l)})))
-  (local.set ${h} (f64x2.mul (local.get ${h})
-    (v128.bitselect (f64x2.sub ${f(1)} (local.get ${e})) (local.get ${e}) (f64x2.ge (local.get ${h}) ${f(0)}))))`;
+  (local.set ${u} (f64x2.pmin (f64x2.abs (local.get ${h})) ${f(15)}))
+  (local.set ${t} (f64x2.div ${f(1)} (f64x2.add ${f(1)} (f64x2.mul (local.get ${u}) ${f(0.5 * Math.SQRT1_2)}))))
+  (local.set ${q} (f64x2.sub ${horner(ERFC_P_HALF, t, 'f64x2')} (f64x2.mul (f64x2.mul (local.get ${u}) (local.get ${u})) ${f(0.5)})))
+  (local.set ${e} (f64x2.mul (local.get ${t}) ${expF64(q, l, 'float32')}))
+  (local.set ${h} (f64x2.sub (f64x2.pmax (local.get ${h}) ${f(0)}) (f64x2.mul (local.get ${u}) (local.get ${e}))))`;
   });
   return { code, locals: l.names };
 }
@@ -58,21 +60,22 @@ export const gelu = {
     return mul(mul(0.5, zc), add(1, erf(mul(zc, Math.SQRT1_2))));
   },
   // Phi from the same e^(-s^2 / 2) as the density (one exp, one division; tf.erf's expansion
-  // needed two exps): Phi(-|s|) = erfc(a) / 2 = e^(-a^2) t P(t) / 2, a = |s| / sqrt 2,
-  // t = 1 / (1 + a / 2). s is clamped to +-13 (e^-84.5 is still a normal float: the WAT
-  // renderer's exp needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and above
-  // it 1 to float32, so +-inf give 0 and 1. -|s| is min(-s, s): at s = 0 tf's minimum
+  // needed two exps): with a = |s| / sqrt 2 and t = 1 / (1 + a / 2),
+  // Phi(-|s|) = erfc(a) / 2 = e^(-s^2 / 2) t P(t) / 2, so g'(-|s|) = e^(-s^2 / 2) (t P(t) / 2 -
+  // |s| / sqrt(2 pi)) with one product by the exp, and g'(s) = 1 - g'(-s) above 0 (Phi(s) +
+  // Phi(-s) = 1, s phi(s) is odd). s is clamped to +-13 (e^-84.5 is still a normal float: the
+  // WAT renderer's exp needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and
+  // above it 1 to float32, so +-inf give 0 and 1. |s| is max(s, -s): at s = 0 tf's maximum
   // differentiates its first argument, the s >= 0 side the select takes (abs has gradient 0 at
   // 0 in tf, which would put g''(0) off).
   derivative: (s) => {
     const sc = clip(s, -13, 13);
     const e = exp(mul(-0.5, mul(sc, sc)));
-    // t = 1 / (1 + a / 2) with a = |s| / sqrt 2 in one product; the 1/2 of erfc / 2 is in the
-    // coefficients (halving is exact).
-    const t = div(1, add(1, mul(min(neg(sc), sc), -0.5 * Math.SQRT1_2)));
-    const half = mul(e, mul(t, poly(ERFCX_P.map((c) => c / 2), t)));
-    const cdf = select(lt(sc, 0), half, sub(1, half));
-    return select(lt(s, -13), 0, add(cdf, mul(mul(sc, INV_SQRT_2PI), e)));
+    const a = max(sc, neg(sc));
+    // The 1/2 of erfc / 2 is in the coefficients (halving is exact).
+    const t = div(1, add(1, mul(a, 0.5 * Math.SQRT1_2)));
+    const low = mul(e, sub(mul(t, poly(ERFCX_P.map((c) => c / 2), t)), mul(a, INV_SQRT_2PI)));
+    return select(lt(s, -13), 0, select(lt(sc, 0), low, sub(1, low)));
   },
   saves: 'input',
   reference: {

@@ -49,7 +49,9 @@ export interface Tolerance {
   /**
    * Where the derivative calls transcendental routines (ours in WAT, tf's libm or JS Math in tf
    * ops), the two differ by rounding, and in ulps without bound where g' crosses 0: the absolute
-   * difference allowed instead, per unit of |dy| (0: bit for bit, as derivativeUlp says).
+   * difference allowed instead, per unit of |dy| (0: bit for bit, as derivativeUlp says). Where it
+   * is above 0, the wasm and cpu SIMD derivative computes its exps to that kind of bound (2^(x log2 e),
+   * about |x| 2^-24 relative; see src/expr/wat-lib.ts's ExpF32Precision), with fewer instructions.
    */
   readonly derivativeAbs: number;
   /**

@@ -44,22 +44,40 @@ export const LN2_HI_F32 = 0.693145751953125;
 export const LN2_LO_F32 = 0.000001428606765330187;
 
 /**
+ * How precise a float32 exp must be. 'ulp' (the default): within 1 ulp of float64 for its
+ * argument. 'absolute': for expressions whose bound is absolute, as a derivative's
+ * `derivativeAbs` is (about 1e-7 for values of size 1), with fewer instructions: within
+ * (3 + 1.25 |x|) 2^-24 relative over [-87, 88] and 7e-8 absolute over [-87, 0] (measured,
+ * __tests__/expr/wat-lib.test.ts), about what rounding the argument x itself costs.
+ */
+export type ExpF32Precision = 'ulp' | 'absolute';
+
+/** e^r = 1 + r + r^2 Q(r) at degree 4, fitted as EXP2_P below: 4.1e-9 relative with float32 coefficients. */
+const EXP_Q4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.008368851616978645, 0.001381431589834392];
+const LN2_F32 = 0.6931471824645996;
+
+/**
  * The range reduction x = k ln2 + r, k = round(x log2 e), |r| <= ln2 / 2 (ln2 split hi + lo, so
  * k * LN2_HI is exact): sets `j` (k shifted: its bits shifted left by 23 give 2^k while 2^k is a
  * normal float, and +0 for k = -127) and `r`. With `lo` (a local), the argument is x + lo, lo
  * below x's last digit (the low part of a two-sum): it joins r after the exact x - k LN2_HI.
+ * At 'absolute' precision (no `lo`), one ln2 constant: k ln2 rounds by at most half an ulp of
+ * x (not at all for |k| <= 2).
  */
-export function expReduce(x: string, l: Locals, lo?: string): { code: string; j: string; r: string } {
+export function expReduce(x: string, l: Locals, lo?: string, precision: ExpF32Precision = 'ulp'): { code: string; j: string; r: string } {
   const j = l.local('j');
   const k = l.local('k');
   const r = l.local('r');
   const high = `(f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_HI_F32)}))`;
+  const reduced = precision === 'absolute' && lo == null
+    ? `(f32x4.sub ${get(x)} (f32x4.mul ${get(k)} ${splat(LN2_F32)}))`
+    : `(f32x4.sub
+    ${lo == null ? high : `(f32x4.add ${high} ${get(lo)})`}
+    (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)}))`;
   const code = `
   (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
   (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
-  (local.set ${r} (f32x4.sub
-    ${lo == null ? high : `(f32x4.add ${high} ${get(lo)})`}
-    (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)})))`;
+  (local.set ${r} ${reduced})`;
   return { code, j, r };
 }
 
@@ -67,13 +85,32 @@ export function expReduce(x: string, l: Locals, lo?: string): { code: string; j:
  * e^x = 2^k e^r: for x in the range where 2^k is a normal float (|x| <= 87), no range handling.
  * Sets `j` (the shifted k) and `e^r` locals; leaves e^x.
  */
-function expCore(x: string, l: Locals): { code: string; j: string; p: string } {
-  const { code: reduce, j, r } = expReduce(x, l);
+function expCore(x: string, l: Locals, precision: ExpF32Precision = 'ulp'): { code: string; j: string; p: string } {
+  const { code: reduce, j, r } = expReduce(x, l, undefined, precision);
   const p = l.local('p');
   const code = `${reduce}
   (local.set ${p} (f32x4.add (f32x4.add ${splat(1)} ${get(r)})
-    (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)})))`;
+    (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(precision === 'ulp' ? EXP_Q : EXP_Q4, r)})))`;
   return { code, j, p };
+}
+
+/** 2^f on |f| <= 1/2 at degree 6, fitted for relative error (Lawson's iteratively reweighted least squares): 1.9e-9, 8.5e-8 in float32 steps. */
+const EXP2_P = [1, 0.6931471824645996, 0.24022646248340607, 0.05550328269600868, 0.009618490003049374, 0.0013400063617154956, 0.00015345687279477715];
+
+/**
+ * 2^y for y in [-125.5, 127] or NaN, where 2^round(y) is a normal float: k = round(y) by the
+ * shifter, f = y - k (exact), 2^f by EXP2_P. The WAT renderer's e^(c x) at 'absolute' precision
+ * for a constant c: 2^(x c log2 e), c folded into log2 e (gelu's e^(-s^2 / 2) is one multiply by
+ * -log2(e) / 2). Rounding y costs up to |c x| 2^-24 relative in 2^y, as rounding c x would: within
+ * 'absolute' precision's bounds. 9 instructions fewer than expInRangeF32 of c x.
+ */
+export function exp2InRangeF32(y: string, l: Locals): string {
+  const j = l.local('j');
+  const f = l.local('f');
+  return `
+  (local.set ${j} (f32x4.add ${get(y)} ${splat(SHIFTER)}))
+  (local.set ${f} (f32x4.sub ${get(y)} (f32x4.sub ${get(j)} ${splat(SHIFTER)})))
+  (f32x4.mul ${horner(EXP2_P, f)} (i32x4.shl ${get(j)} (i32.const 23)))`;
 }
 
 /**
@@ -111,10 +148,11 @@ export function expNonPositiveF32(x: string, l: Locals): string {
 /**
  * e^x for x in [-87, 88] or NaN, where 2^k is a normal float: expCore alone, no clamps or range
  * splits (the WAT renderer uses it where it can bound the argument there, src/expr/range.ts).
- * The same steps and result as expF32 on that range.
+ * The same steps and result as expF32 on that range at the default precision; 6 instructions
+ * fewer at 'absolute'.
  */
-export function expInRangeF32(x: string, l: Locals): string {
-  const { code, j, p } = expCore(x, l);
+export function expInRangeF32(x: string, l: Locals, precision: ExpF32Precision = 'ulp'): string {
+  const { code, j, p } = expCore(x, l, precision);
   return `${code}
   (f32x4.mul ${get(p)} (i32x4.shl ${get(j)} (i32.const 23)))`;
 }
@@ -232,22 +270,40 @@ function factorial(n: number): number {
 }
 
 /**
- * e^x in float64 lanes for x in [-120, 0] (as sigmoid's float64 forward uses it): 2^k e^r,
- * e^r by its Taylor series to r^9 (|r| <= ln2 / 2: truncation < 1e-10 relative), fdlibm's
- * ln2 split, 2^k from exponent bits.
+ * e^r on |r| <= ln2 / 2 at degree 6, fitted for relative error (Lawson's iteratively reweighted
+ * least squares toward minimax): 1.9e-9 relative, 30 times below half a float32 ulp.
  */
-export function expF64(x: string, l: Locals): string {
+const EXP_FOR_F32 = [1.0000000005547047, 1.0000000363452433, 0.49999992073662347, 0.1666642006928491, 0.041668226489697036, 0.008374824311436308, 0.0013836820079834613];
+
+/**
+ * How precise a float64-lane exp must be: 'float64' (the default) to well below a float64-lane
+ * computation's other errors; 'float32' only as precise as a result rounded once to float32 needs.
+ */
+export type ExpPrecision = 'float64' | 'float32';
+
+/**
+ * e^x in float64 lanes for x in [-120, 0] (as sigmoid's float64 forward uses it): 2^k e^r,
+ * 2^k from exponent bits. 'float64': e^r by its Taylor series to r^9 (|r| <= ln2 / 2:
+ * truncation < 1e-10 relative) after fdlibm's ln2 split. 'float32': the degree-6 fit and one ln2
+ * constant (k ln2 rounds by at most 2^-53 of its size: 1e-14 relative for |x| <= 120), 9 fewer
+ * instructions.
+ */
+export function expF64(x: string, l: Locals, precision: ExpPrecision = 'float64'): string {
   const f = (c: number) => splat(c, 'f64x2');
   const j = l.local('j');
   const k = l.local('k');
   const r = l.local('r');
+  const reduce = precision === 'float64'
+    ? `(f64x2.sub
+    (f64x2.sub ${get(x)} (f64x2.mul ${get(k)} ${f(LN2_HI)}))
+    (f64x2.mul ${get(k)} ${f(LN2_LO)}))`
+    : `(f64x2.sub ${get(x)} (f64x2.mul ${get(k)} ${f(Math.LN2)}))`;
+  const series = precision === 'float64' ? EXP_TAYLOR : EXP_FOR_F32;
   return `
   (local.set ${j} (f64x2.add (f64x2.mul ${get(x)} ${f(Math.LOG2E)}) ${f(SHIFTER64)}))
   (local.set ${k} (f64x2.sub ${get(j)} ${f(SHIFTER64)}))
-  (local.set ${r} (f64x2.sub
-    (f64x2.sub ${get(x)} (f64x2.mul ${get(k)} ${f(LN2_HI)}))
-    (f64x2.mul ${get(k)} ${f(LN2_LO)})))
-  (f64x2.mul ${horner(EXP_TAYLOR, r, 'f64x2')} (i64x2.shl ${get(j)} (i32.const 52)))`;
+  (local.set ${r} ${reduce})
+  (f64x2.mul ${horner(series, r, 'f64x2')} (i64x2.shl ${get(j)} (i32.const 52)))`;
 }
 
 /**

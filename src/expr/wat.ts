@@ -2,8 +2,8 @@ import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './
 import { propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
-import { LocalPool, expF32, expInRangeF32, expm1NonPositiveF32, log1pUnitF32, logF32, splat, tanhF32 } from './wat-lib';
-import type { Locals } from './wat-lib';
+import { LocalPool, exp2InRangeF32, expF32, expInRangeF32, expm1NonPositiveF32, log1pUnitF32, logF32, splat, tanhF32 } from './wat-lib';
+import type { ExpF32Precision, Locals } from './wat-lib';
 
 /*
  * WAT renderer: an expression as f32x4 SIMD instructions (the wasm kernels' loop body, also run
@@ -50,8 +50,16 @@ function rangedRoutine(n: Unary): ((x: string, l: Locals) => string) | null {
 
 const keptUnexpanded = (n: Unary): boolean => n.op !== 'exp' && rangedRoutine(n) != null;
 
-function renderUnary(e: Unary, x: string, l: Locals): string {
+/** exp's argument as c x, c a constant other than 1 and -1 (what folds into log2 e), or none. */
+function scaled(x: Expr): { c: number; x: Expr } | undefined {
+  if (x.kind !== 'binary' || x.op !== 'mul') return undefined;
+  const [c, other] = x.a.kind === 'const' ? [x.a.value, x.b] : x.b.kind === 'const' ? [x.b.value, x.a] : [1, x];
+  return Math.abs(c) === 1 ? undefined : { c, x: other };
+}
+
+function renderUnary(e: Unary, x: string, l: Locals, precision: ExpF32Precision): string {
   const ranged = rangedRoutine(e);
+  if (ranged === expInRangeF32) return routine((arg, pool) => expInRangeF32(arg, pool, precision), x, l);
   if (ranged != null) return routine(ranged, x, l);
   return unaryWat[e.op](x, l);
 }
@@ -156,14 +164,19 @@ function renderBinary(e: Binary, r: (x: Expr) => string): string {
   return `(f32x4.${binaryWat[e.op]} ${r(e.a)} ${r(e.b)})`;
 }
 
-function render(e: Expr | Cond, local: string, l: Locals, shared: Shared): string {
-  const r = (x: Expr | Cond) => render(x, local, l, shared);
+function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precision: ExpF32Precision): string {
+  const r = (x: Expr | Cond) => render(x, local, l, shared, precision);
   return shared.render(e, () => {
     switch (e.kind) {
       case 'const': return splat(Math.fround(e.value));
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
-      case 'unary': return renderUnary(e, r(e.x), l);
+      case 'unary': {
+        // At 'absolute' precision, e^(c x) is 2^(x c log2 e): c's multiply folds away.
+        const folded = precision === 'absolute' && rangedRoutine(e) === expInRangeF32 ? scaled(e.x) : undefined;
+        if (folded != null) return routine(exp2InRangeF32, `(f32x4.mul ${r(folded.x)} ${splat(Math.fround(folded.c * Math.LOG2E))})`, l);
+        return renderUnary(e, r(e.x), l, precision);
+      }
       case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
@@ -188,10 +201,14 @@ export interface WatBody {
   locals: string[];
 }
 
-export function renderWat(e: Expr, local: string, pool = new LocalPool()): WatBody {
+/**
+ * `precision`: the exp routines' (./wat-lib's ExpF32Precision); 'absolute' where the expression's
+ * bound is absolute (a derivative with a `derivativeAbs`).
+ */
+export function renderWat(e: Expr, local: string, pool = new LocalPool(), precision: ExpF32Precision = 'ulp'): WatBody {
   // WebAssembly has neither log1p nor erf: their expansions in the language are rendered instead.
   const full = expand(e, ['log1p', 'expm1', 'erf'], keptUnexpanded);
-  const body = render(full, local, pool, new Shared(full, pool));
+  const body = render(full, local, pool, new Shared(full, pool), precision);
   const v = `(local.get ${local})`;
   const code = propagatesNaN(e) ? body : `(v128.bitselect ${body} ${v} (f32x4.eq ${v} ${v}))`;
   return { code, locals: pool.names };
