@@ -7,8 +7,7 @@ import { rangeOf } from '../../src/expr/range';
 import { renderTf } from '../../src/expr/tf';
 import { renderWat } from '../../src/expr/wat';
 import { renderWgslFunction } from '../../src/expr/wgsl';
-import { assembleWat } from '../../src/kernels/wasm/assemble';
-import { wasmModuleText } from '../../src/kernels/wasm/source';
+import { runWat } from '../helpers/wat';
 import { defineActivation } from 'tfjs-activations';
 
 /*
@@ -30,17 +29,6 @@ function rsqrtNewton(x: Expr, steps: number): Expr {
   let y: Expr = div(1, add(1, abs(x)));
   for (let i = 0; i < steps; i++) y = mul(y, sub(1.5, mul(mul(0.5, a), mul(y, y))));
   return y;
-}
-
-function runWat(e: Expr, xs: number[]): Float32Array {
-  const body = renderWat(e, '$z');
-  const bytes = assembleWat(wasmModuleText({ forward: body.code, derivative: '(local.get $s)', locals: body.locals, forwardOn: [] }));
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const heap = new Float32Array(memory.buffer);
-  heap.set(xs, 0);
-  (instance.exports.forward as (x: number, out: number, n: number, alpha: number) => void)(0, 4 * xs.length, xs.length, 0);
-  return heap.slice(xs.length, 2 * xs.length);
 }
 
 const xs = [-3, -1, -0.25, 0, 0.5, 2, 7];

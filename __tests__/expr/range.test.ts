@@ -3,8 +3,7 @@ import type { Expr } from '../../src/expr/ast';
 import { renderJs } from '../../src/expr/js';
 import { rangeOf } from '../../src/expr/range';
 import { renderWat } from '../../src/expr/wat';
-import { assembleWat } from '../../src/kernels/wasm/assemble';
-import { wasmModuleText } from '../../src/kernels/wasm/source';
+import { runWat } from '../helpers/wat';
 
 /*
  * What the WAT renderer learns from an argument's bounds (src/expr/range.ts) and from a condition
@@ -44,17 +43,6 @@ describe('routine choice in the WAT renderer', () => {
 });
 
 /** The expression as a wasm forward kernel over xs with the given alpha. */
-function runWat(e: Expr, xs: number[], a: number): Float32Array {
-  const body = renderWat(e, '$z');
-  const bytes = assembleWat(wasmModuleText({ forward: body.code, derivative: '(local.get $s)', locals: body.locals, forwardOn: [] }));
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const heap = new Float32Array(memory.buffer);
-  heap.set(xs, 0);
-  (instance.exports.forward as (x: number, out: number, n: number, alpha: number) => void)(0, 4 * xs.length, xs.length, a);
-  return heap.slice(xs.length, 2 * xs.length);
-}
-
 describe('a select on alpha alone', () => {
   it('is a branch, not a bitselect', () => {
     const code = renderWat(select(gt(alpha, 0), exp(z), mul(alpha, z)), '$z').code;
