@@ -44,6 +44,10 @@ describe.each(NODE_BACKENDS)('op contract on %s', (backend) => {
     expect(leakyRelu(xi, 0.5).dtype).toBe(tf.leakyRelu(xi, 0.5).dtype);
     expect(Array.from(leakyRelu(xi, 0.5).dataSync())).toEqual([-1, 0, 3]);
     expect(derivativeFor('relu')(xi).dtype).toBe('float32');
+    // The README's dtypes rule for the rest: relu6 follows tf; these cast (tf truncates some to int32).
+    expect(opFor('relu6')(xi).dtype).toBe('int32');
+    expect(Array.from(opFor('relu6')(xi).dataSync())).toEqual(Array.from(tf.relu6(xi).dataSync()));
+    for (const name of ['elu', 'selu', 'softplus', 'softsign', 'hardSigmoid'] as const) expect(opFor(name)(xi).dtype).toBe('float32');
   });
 
   it.each(all)('%s: clear errors for bad dtypes and bad input, leaving nothing behind', async (name) => {

@@ -34,6 +34,7 @@ export function registerActivationKernels(def: ActivationDefinition): void {
       if (registered.has(key)) continue;
       registered.add(key);
       if (tf.getKernel(name, module.backendName) != null) continue; // another copy of us did it
+      // Stryker disable next-line OptionalChaining: every module in backendModules defines both passes (the ?. is for the BackendKernels type, whose passes are optional).
       const kernelFunc: KernelFunc | undefined = module[pass]?.(def);
       if (kernelFunc != null) tf.registerKernel({ kernelName: name, backendName: module.backendName, kernelFunc });
     }
@@ -57,8 +58,8 @@ export function hasKernel(def: ActivationDefinition, pass: Pass, backendName = t
 interface Route {
   forward: KernelRef | null;
   backward: KernelRef | null;
-  /** tf's own forward kernel (def.tfKernel), where registered. */
-  tfForward: KernelRef | null;
+  /** tf's own forward kernel (def.tfKernel), where registered, with the spec of it. */
+  tfForward: { ref: KernelRef; kernel: NonNullable<ActivationDefinition['tfKernel']> } | null;
   /** The taped forward kernels registered for this backend so far (see runTaped). */
   taped: Partial<Record<SavedForGradient, string>>;
 }
@@ -84,12 +85,19 @@ function routeFor(def: ActivationDefinition, backendName: string): Route {
     route = {
       forward: kernelRef(kernelName(def, 'forward'), backendName),
       backward: kernelRef(kernelName(def, 'backward'), backendName),
-      tfForward: def.tfKernel != null ? kernelRef(def.tfKernel.name, backendName) : null,
+      tfForward: tfForwardOf(def, backendName),
       taped: {},
     };
     byBackend.set(backendName, route);
   }
   return route;
+}
+
+function tfForwardOf(def: ActivationDefinition, backendName: string): Route['tfForward'] {
+  const kernel = def.tfKernel;
+  if (kernel == null) return null;
+  const ref = kernelRef(kernel.name, backendName);
+  return ref != null ? { ref, kernel } : null;
 }
 
 /**
@@ -134,8 +142,8 @@ export function runDirect(kernel: KernelRef, inputs: NamedTensorMap, kernelAttrs
  */
 function forwardKernel(def: ActivationDefinition, route: Route, x: Tensor, alpha: number): { ref: KernelRef; attrs: NamedAttrMap } | null {
   if (route.forward != null && x.dtype === 'float32') return { ref: route.forward, attrs: attrs(alpha) };
-  const tfKernel = def.tfKernel;
-  if (route.tfForward != null && tfKernel != null && (tfKernel.forAlpha?.(alpha) ?? true)) return { ref: route.tfForward, attrs: tfKernel.attrs(alpha) };
+  const tfForward = route.tfForward;
+  if (tfForward != null && (tfForward.kernel.forAlpha?.(alpha) ?? true)) return { ref: tfForward.ref, attrs: tfForward.kernel.attrs(alpha) };
   return null;
 }
 

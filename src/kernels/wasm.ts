@@ -34,16 +34,15 @@ export function heapMemory(backend: WasmBackend): WebAssembly.Memory {
 
 /** The instance for this backend's heap; cached for the last backend seen (almost always the only one). */
 function exportsFor(name: string): (backend: WasmBackend) => KernelExports {
-  let lastBackend: WasmBackend | null = null;
-  let lastExports: KernelExports | null = null;
+  // One variable for the pair: two (backend, exports) would need a redundant null test of the second.
+  let last: { backend: WasmBackend; exports: KernelExports } | null = null;
   return (backend) => {
-    if (backend !== lastBackend || lastExports == null) {
+    if (last == null || last.backend !== backend) {
       const exports = kernelInstance(name, heapMemory(backend));
       if (exports == null) throw new Error(`tfjs-activations: no wasm kernel module for ${name}`);
-      lastBackend = backend;
-      lastExports = exports;
+      last = { backend, exports };
     }
-    return lastExports;
+    return last.exports;
   };
 }
 
@@ -73,6 +72,7 @@ export function withFloat32Inputs<T>(backend: WasmBackend, inputs: TensorInfo[],
     return body(converted);
   } finally {
     converted.forEach((t, i) => {
+      // Stryker disable next-line BooleanLiteral: the copy never leaves this function, so its refCount is makeOutput's 1 and disposeData frees it with or without force (tfjs-backend-wasm 3.21 and 4.22).
       if (t !== inputs[i]) backend.disposeData(t.dataId, true);
     });
   }
