@@ -186,6 +186,28 @@ export function namedSubexpressions(e: Expr | Cond, minSize = 256): (Expr | Cond
   return order.filter((n) => n !== e && (parents.get(n) ?? 0) > 1 && (size.get(n) ?? 0) >= minSize);
 }
 
+/**
+ * The statements a text renderer puts before e's value: one per large shared subexpression
+ * (namedSubexpressions) that `keep` accepts, children first. `declare(name, node)` renders the
+ * node with the names given so far, which `names` collects (node -> name, `prefix` numbered).
+ */
+export function declareShared(
+  e: Expr | Cond,
+  names: Map<Expr | Cond, string>,
+  prefix: string,
+  declare: (name: string, n: Expr | Cond) => string,
+  keep: (n: Expr | Cond) => boolean = () => true,
+): string[] {
+  return namedSubexpressions(e)
+    .filter(keep)
+    .map((n) => {
+      const name = `${prefix}${names.size}`;
+      const statement = declare(name, n);
+      names.set(n, name);
+      return statement;
+    });
+}
+
 /** Whether e reads the element variable named `name` (z or s). */
 export function readsVarNamed(e: Expr | Cond, name: Var['name']): boolean {
   const seen = new Set<Expr | Cond>();

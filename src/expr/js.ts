@@ -1,5 +1,5 @@
 import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
-import { namedSubexpressions, propagatesNaN } from './ast';
+import { declareShared, propagatesNaN } from './ast';
 import { expand } from './expand';
 import { compareSymbol, infix } from './infix';
 
@@ -52,11 +52,7 @@ export function renderJs(e: Expr, name: string): string {
   // JS has no erf: its expansion in the language is rendered instead.
   const full = expand(e, ['erf']);
   const names = new Map<Expr | Cond, string>();
-  const statements = namedSubexpressions(full).map((n) => {
-    const statement = `const t${names.size}_ = ${render(n, name, names)};`;
-    names.set(n, `t${names.size}_`);
-    return statement;
-  });
+  const statements = declareShared(full, names, 'tfaT', (t, n) => `const ${t} = ${render(n, name, names)};`);
   const value = render(full, name, names);
   const body = statements.length === 0 ? value : `(() => { ${statements.join(' ')} return ${value}; })()`;
   return propagatesNaN(e) ? body : `(${name} !== ${name} ? NaN : ${body})`;

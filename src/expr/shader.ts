@@ -1,5 +1,5 @@
 import type { BinaryOp, Cond, Expr, UnaryOp } from './ast';
-import { namedSubexpressions, unaryOpsIn } from './ast';
+import { declareShared, unaryOpsIn } from './ast';
 import { expand } from './expand';
 import { compareSymbol, infix } from './infix';
 
@@ -77,13 +77,7 @@ export function renderShader(lang: ShaderLanguage, e: Expr, name: string): { hel
   const full = expand(e, ['log1p', 'expm1', 'erf']);
   const helpers = [...unaryOpsIn(full)].flatMap((op) => (lang.helpers[op] != null ? [lang.helpers[op]] : []));
   const names = new Map<Expr | Cond, string>();
-  const statements = namedSubexpressions(full)
-    // Conditions stay inline (a bool, not a float).
-    .filter((n) => n.kind !== 'compare')
-    .map((n) => {
-      const statement = lang.declare(`tfaT${names.size}`, render(lang, n, name, names));
-      names.set(n, `tfaT${names.size}`);
-      return statement;
-    });
+  // Conditions stay inline (a bool, not a float).
+  const statements = declareShared(full, names, 'tfaT', (t, n) => lang.declare(t, render(lang, n, name, names)), (n) => n.kind !== 'compare');
   return { helpers: helpers.join('\n'), statements: statements.join(' '), body: lang.select(`isnan(${name})`, name, render(lang, full, name, names)) };
 }

@@ -1,5 +1,5 @@
 import type { Binary, BinaryOp, CompareOp, Cond, Expr, Unary, UnaryOp } from './ast';
-import { propagatesNaN, readsVar } from './ast';
+import { childrenOf, propagatesNaN, readsVar } from './ast';
 import { expand } from './expand';
 import { isNegationOf, rangeOf } from './range';
 import { LocalPool, exp2InRangeF32, expF32, expInRangeF32, expm1NonPositiveF32, log1pUnitF32, logF32, splat, tanhF32 } from './wat-lib';
@@ -57,11 +57,15 @@ function scaled(x: Expr): { c: number; x: Expr } | undefined {
   return Math.abs(c) === 1 ? undefined : { c, x: other };
 }
 
-function renderUnary(e: Unary, x: string, l: Locals, precision: ExpF32Precision): string {
+function renderUnary(e: Unary, r: (x: Expr) => string, l: Locals, precision: ExpF32Precision): string {
   const ranged = rangedRoutine(e);
-  if (ranged === expInRangeF32) return routine((arg, pool) => expInRangeF32(arg, pool, precision), x, l);
-  if (ranged != null) return routine(ranged, x, l);
-  return unaryWat[e.op](x, l);
+  if (ranged === expInRangeF32) {
+    // At 'absolute' precision, e^(c x) is 2^(x c log2 e): c's multiply folds away.
+    const folded = precision === 'absolute' ? scaled(e.x) : undefined;
+    if (folded != null) return routine(exp2InRangeF32, `(f32x4.mul ${r(folded.x)} ${splat(Math.fround(folded.c * Math.LOG2E))})`, l);
+    return routine((arg, pool) => expInRangeF32(arg, pool, precision), r(e.x), l);
+  }
+  return ranged != null ? routine(ranged, r(e.x), l) : unaryWat[e.op](r(e.x), l);
 }
 
 /** A library routine reads its argument from a local: use the element's, or set a fresh one. */
@@ -104,7 +108,7 @@ class Shared {
   private idOf(n: Expr | Cond): number {
     const known = this.ids.get(n);
     if (known !== undefined) return known;
-    const kids = (n.kind === 'unary' ? [n.x] : n.kind === 'select' ? [n.cond, n.then, n.otherwise] : n.kind === 'binary' || n.kind === 'compare' ? [n.a, n.b] : []).map((c) => this.idOf(c));
+    const kids = childrenOf(n).map((c) => this.idOf(c));
     const head =
       n.kind === 'const' ? (Object.is(n.value, -0) ? '-0' : String(n.value)) : n.kind === 'var' ? `var ${n.name}` : n.kind === 'param' ? 'param' : n.kind === 'select' ? 'select' : `${n.kind} ${n.op}`;
     const key = `${head}(${kids.join(',')})`;
@@ -171,12 +175,7 @@ function render(e: Expr | Cond, local: string, l: Locals, shared: Shared, precis
       case 'const': return splat(Math.fround(e.value));
       case 'var': return `(local.get ${local})`;
       case 'param': return '(local.get $alpha)';
-      case 'unary': {
-        // At 'absolute' precision, e^(c x) is 2^(x c log2 e): c's multiply folds away.
-        const folded = precision === 'absolute' && rangedRoutine(e) === expInRangeF32 ? scaled(e.x) : undefined;
-        if (folded != null) return routine(exp2InRangeF32, `(f32x4.mul ${r(folded.x)} ${splat(Math.fround(folded.c * Math.LOG2E))})`, l);
-        return renderUnary(e, r(e.x), l, precision);
-      }
+      case 'unary': return renderUnary(e, r, l, precision);
       case 'binary': return renderBinary(e, r);
       case 'compare': return `(f32x4.${compareWat[e.op]} ${r(e.a)} ${r(e.b)})`;
       case 'select':
