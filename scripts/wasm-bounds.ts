@@ -17,6 +17,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ActivationName } from 'tfjs-activations';
 import { makeCase } from '../benchmarks/src/bench/cases';
+import { quantile } from '../benchmarks/src/bench/stats';
 import type { BenchPass } from '../benchmarks/src/bench/types';
 
 const SIZE = 1e6;
@@ -41,10 +42,6 @@ const CASES: { name: ActivationName; pass: BenchPass; target: number; floor: Flo
 ];
 const TENSORS: Record<string, number> = { forward: 2, backward: 3 };
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 /** Median ms of each named run, interleaved round by round (results disposed). */
 function timeInterleaved(runs: Record<string, () => Tensor>): Record<string, number> {
@@ -59,7 +56,7 @@ function timeInterleaved(runs: Record<string, () => Tensor>): Record<string, num
       if (round >= 0) samples[n].push(ms);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+  return Object.fromEntries(names.map((n) => [n, quantile(samples[n], 0.5)]));
 }
 
 async function main(): Promise<void> {
