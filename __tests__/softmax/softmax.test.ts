@@ -30,6 +30,20 @@ describe.each(NODE_BACKENDS)('row ops on %s', (backend) => {
       }
     });
 
+    it('forward within 4 ulp on rows shifted across the wasm module\'s exp paths (|max| about 256, a row range about 87)', () => {
+      // softmax's module takes e^x 2^-K for |max| <= 256 (without the underflow mask where the
+      // row's range is under about 86.6) and e^(x - max) beyond: rows on both sides of each switch.
+      for (const offset of [-1e4, -300, -257, -255, -100, 0, 100, 255, 257, 300]) {
+        for (const width of [4, 43, 44, 100]) {
+          const [rows, n] = [4, 1003];
+          const x = randomRows(rows * n, width, 977 + width).map((v) => v + offset);
+          const got = tf.tidy(() => op(tf.tensor2d(x, [rows, n])).dataSync());
+          const ulps = maxUlp(got, ref64[name](x, n));
+          if (!(ulps <= 4)) throw new Error(`${name} offset ${offset} width ${width}: ${ulps} ulp`);
+        }
+      }
+    });
+
     it('backward within 4 eps of the from-output bound: |dx - dx64| <= 4 eps (|s| (|dy| + sum|dy s|)) for softmax, 4 eps (|dy| + e^o sum|dy|) for logSoftmax', () => {
       for (const [rows, n] of SHAPES) {
         const x = randomRows(rows * n, 10, n + 3);

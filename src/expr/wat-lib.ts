@@ -36,11 +36,14 @@ const get = (l: string): string => `(local.get ${l})`;
  * 1.5 * 2^23 + 127: adding it rounds x log2 e to the nearest integer k (ties to even) and leaves
  * k + 127 in the low mantissa bits, so shifting the sum's bits left by 23 gives 2^k as a float.
  */
-const SHIFTER = 12583039;
+export const EXP_SHIFTER = 12583039;
+const SHIFTER = EXP_SHIFTER;
 /** e^r = 1 + r + r^2 Q(r), Q fitted on |r| <= ln2 / 2. */
 const EXP_Q = [0.5, 0.1666666567325592, 0.04166625440120697, 0.008333433419466019, 0.00139471678994596, 0.0001982624235097319];
 /** ln 2 split so that k * LN2_HI is exact for the k that occur (fdlibm's float split). */
 export const LN2_HI_F32 = 0.693145751953125;
+/** log2(e) rounded to float32: exp's range reduction multiplies by it. */
+export const LOG2E_F32 = 1.4426950216293335;
 export const LN2_LO_F32 = 0.000001428606765330187;
 
 /**
@@ -53,7 +56,7 @@ export const LN2_LO_F32 = 0.000001428606765330187;
 export type ExpF32Precision = 'ulp' | 'absolute';
 
 /** e^r = 1 + r + r^2 Q(r) at degree 4, fitted as EXP2_P below: 4.1e-9 relative with float32 coefficients. */
-const EXP_Q4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.008368851616978645, 0.001381431589834392];
+export const EXP_Q4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.008368851616978645, 0.001381431589834392];
 const LN2_F32 = 0.6931471824645996;
 
 /**
@@ -62,9 +65,18 @@ const LN2_F32 = 0.6931471824645996;
  * normal float, and +0 for k = -127) and `r`. With `lo` (a local), the argument is x + lo, lo
  * below x's last digit (the low part of a two-sum): it joins r after the exact x - k LN2_HI.
  * At 'absolute' precision (no `lo`), one ln2 constant: k ln2 rounds by at most half an ulp of
- * x (not at all for |k| <= 2).
+ * x (not at all for |k| <= 2). With `shifter` (a v128 local holding EXP_SHIFTER - K, K an
+ * integer), j's bits give 2^(k - K) instead: a scaling by 2^-K exact where the product of a
+ * float and 2^(k - K) is, for arguments whose 2^k alone is out of range (softmax's rows).
  */
-export function expReduce(x: string, l: Locals, lo?: string, precision: ExpF32Precision = 'ulp'): { code: string; j: string; r: string } {
+export function expReduce(
+  x: string,
+  l: Locals,
+  lo?: string,
+  precision: ExpF32Precision = 'ulp',
+  shifter?: string,
+): { code: string; j: string; r: string } {
+  const shift = shifter == null ? splat(SHIFTER) : get(shifter);
   const j = l.local('j');
   const k = l.local('k');
   const r = l.local('r');
@@ -75,8 +87,8 @@ export function expReduce(x: string, l: Locals, lo?: string, precision: ExpF32Pr
     ${lo == null ? high : `(f32x4.add ${high} ${get(lo)})`}
     (f32x4.mul ${get(k)} ${splat(LN2_LO_F32)}))`;
   const code = `
-  (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(1.4426950216293335)}) ${splat(SHIFTER)}))
-  (local.set ${k} (f32x4.sub ${get(j)} ${splat(SHIFTER)}))
+  (local.set ${j} (f32x4.add (f32x4.mul ${get(x)} ${splat(LOG2E_F32)}) ${shift}))
+  (local.set ${k} (f32x4.sub ${get(j)} ${shift}))
   (local.set ${r} ${reduced})`;
   return { code, j, r };
 }

@@ -32,7 +32,11 @@ registerRowKernels();
 const engine = tf.engine();
 const PREFIX = 'TfjsActivations';
 
-type Saved = 'output' | 'both';
+/**
+ * What a taped kernel saves: 'output' (engine-saved: tf clones it), 'both' (x too, depth >= 2),
+ * 'view' (the output saved by saveWithoutCopy, on wasm).
+ */
+type Saved = 'output' | 'both' | 'view';
 
 const composites: Record<RowOp, (x: Tensor) => Tensor> = { softmax: softmaxComposite, logSoftmax: logSoftmaxComposite };
 const vjps: Record<RowOp, (dy: Tensor, out: Tensor) => Tensor> = { softmax: softmaxVjp, logSoftmax: logSoftmaxVjp };
@@ -74,24 +78,58 @@ function as2d(shape: number[]): [number, number] {
   return [shape.slice(0, -1).reduce((a, b) => a * b, 1), shape[shape.length - 1]];
 }
 
+/** The part of the engine's tape that saveWithoutCopy reads (tfjs-core's TapeNode, 3.x and 4.x). */
+interface TapeNodeView {
+  kernelName: string;
+  outputs: Tensor[];
+  saved?: Tensor[];
+}
+
+/**
+ * Saves `out` for the gradient of the tape node just recorded (kernel `name`, output `out`)
+ * without a copy: a second tensor on the same data (refcounted by the engine and the backend,
+ * as tf's clone is on cpu, webgl and webgpu) appended to the node's saved list, which the
+ * gradient receives and the engine disposes after backprop as it does its own clones. On wasm
+ * tf's clone (the Identity kernel) copies the data (docs/softmax.md, sixth session). Saves
+ * nothing where the last node is not that kernel's: the engine recorded none (inside another
+ * kernel), so no gradient of it runs.
+ */
+function saveWithoutCopy(name: string, out: Tensor): void {
+  const tape = (engine.state as unknown as { activeTape: TapeNodeView[] | null }).activeTape;
+  const node = tape?.[tape.length - 1];
+  if (node == null || node.kernelName !== name || node.outputs[0] !== out || node.saved == null) return;
+  const view = engine.makeTensorFromTensorInfo({ dataId: out.dataId, shape: out.shape, dtype: out.dtype }) as Tensor;
+  engine.backend.incRef(out.dataId);
+  node.saved.push(engine.keep(view));
+}
+
+/** The taped variant for this depth and backend: at depth 1 on wasm the output is saved without tf's copy. */
+function savedVariant(): Saved {
+  if (gradientDepth() >= 2) return 'both';
+  return engine.backendName === 'wasm' ? 'view' : 'output';
+}
+
 /** softmax or logSoftmax over the last axis (float32 x), differentiable to any order. */
 function applyLast(op: RowOp, x: Tensor): Tensor {
   // The kernels take [rows, n]; a reshape is free (metadata) and taped like any tf op.
   if (x.rank !== 2) return tf.tidy(() => tf.reshape(applyLast(op, tf.reshape(x, as2d(x.shape))), x.shape));
   if (!tapeIsRecording()) return forwardLast(op, x);
-  const name = tapedName(op, gradientDepth() >= 2 ? 'both' : 'output');
+  const saved = savedVariant();
+  const name = tapedName(op, saved);
   ensureTaped(name, (inputs) => forwardLast(op, inputs.x as Tensor));
-  return engine.runKernel(name, { x }, {}) as Tensor;
+  const y = engine.runKernel(name, { x }, {}) as Tensor;
+  if (saved === 'view') saveWithoutCopy(name, y);
+  return y;
 }
 
 for (const op of ['softmax', 'logSoftmax'] as const) {
-  for (const saved of ['output', 'both'] as const) {
+  for (const saved of ['output', 'both', 'view'] as const) {
     const kernelName = tapedName(op, saved);
     if (tf.getGradient(kernelName) != null) continue; // another copy of us did it
     tf.registerGradient({
       kernelName,
       inputsToSave: saved === 'both' ? ['x'] : [],
-      outputsToSave: [true],
+      outputsToSave: [saved !== 'view'],
       gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[]) => {
         const dyT = dy as Tensor;
         return {

@@ -1,4 +1,4 @@
-import { expNonPositiveF32, expReduce, horner, LocalPool, logF32, splat } from '../expr/wat-lib';
+import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, LOG2E_F32, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -81,21 +81,18 @@ function diffPair(x: string, negMax: string, hi: string, lo: string, pool: Local
       (local.set ${lo} (f32x4.sub ${get(b)} (f32x4.sub ${get(hi)} ${get(a)})))`;
 }
 
-/** e^r = 1 + r + r^2 Q(r) on |r| <= ln2 / 2, Q fitted (Lawson's weighted least squares, relative 3.1e-9; 1.07 ulp evaluated in float32). */
-const EXP_Q = [0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368715643882751, 0.0013814577832818031];
-
 /**
  * e^(hi + lo) for hi <= 0 or NaN and |lo| <= ulp(hi): the WAT library's reduction taking lo into
- * r (expReduce), instead of a multiplication by 1 + lo after it, and a polynomial one degree lower
- * than the library's (degree 6: the library's degree 7 is as accurate in float32 evaluation,
- * 1.06 ulp). hi below -87.34 (-inf included, whatever lo is) gives +0; NaN gives NaN.
+ * r (expReduce), instead of a multiplication by 1 + lo after it, and the library's degree-6
+ * polynomial EXP_Q4 (its degree 7 is no more accurate in float32 evaluation: 1.07 ulp against
+ * 1.06). hi below -87.34 (-inf included, whatever lo is) gives +0; NaN gives NaN.
  */
 function expPair(hi: string, lo: string, pool: LocalPool): string {
   const { code, j, r } = expReduce(hi, pool, lo);
   return `(block (result v128)${code}
       (v128.andnot
         (f32x4.mul
-          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q, r)}))
+          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q4, r)}))
           (i32x4.shl ${get(j)} (i32.const 23)))
         (f32x4.lt ${get(hi)} ${splat(-87.33654022216797)})))`;
 }
@@ -164,75 +161,136 @@ const storeAt = (p: string, i: number, v: string): string => (i === 0 ? `(v128.s
 /**
  * $rowMax(p, n): the row's maximum over its non-NaN elements (-inf if none): pmax(m, v) keeps m
  * where v is NaN. A NaN still makes the whole row NaN downstream: its x - max is NaN, and so
- * the row's sum.
+ * the row's sum. $rowRange(p, n) returns the minimum too (+inf if none; pmin skips NaN alike),
+ * one pmin more per vector, for softmax's choice of exp loop.
  */
-const rowMax = func('$rowMax (param $p i32) (param $n i32) (result f32)', ROW_LOCALS, (pool) => {
-  const m = [0, 1, 2, 3].map(() => pool.local('m'));
-  const max = (a: string, b: string) => `(f32x4.pmax ${a} ${b})`;
-  return `
-    ${rowBounds('$p', 4)}
-    ${m.map((l) => `(local.set ${l} ${NEG_INF})`).join(' ')}${rowLoops(
-      ['$p'],
-      `
-      (local.set ${m[0]} ${max(get(m[0]), loadAt('$p', 0))})`,
-      `
-      (local.set ${m[0]} ${max(get(m[0]), lane0('$p', NEG_INF))})`,
-      { times: 4, body: m.map((l, i) => `\n      (local.set ${l} ${max(get(l), loadAt('$p', i))})`).join('') },
-    )}
-    (local.set ${m[0]} ${max(max(get(m[0]), get(m[1])), max(get(m[2]), get(m[3])))})
-    (f32.max (f32.max (f32x4.extract_lane 0 ${get(m[0])}) (f32x4.extract_lane 1 ${get(m[0])}))
-      (f32.max (f32x4.extract_lane 2 ${get(m[0])}) (f32x4.extract_lane 3 ${get(m[0])})))`;
-});
-
-/**
- * $expStore(x, out, n, max) for softmax: out = e^(x - max), returns the row's sum (float64; two
- * vectors per iteration, their sum taken in float32 first: one rounding, 2^-24 relative, for two
- * fewer float64 conversions and adds per vector).
- * $expRest(x, n, max) for logSoftmax: returns (ones - 1) + rest, ones counting the elements
- * equal to the max (e exactly 1), rest the sum of the others.
- */
-function expRow(store: boolean): Func {
-  const name = store ? '$expStore' : '$expRest';
-  const out = store ? '(param $out i32) ' : '';
-  return func(`${name} (param $x i32) ${out}(param $n i32) (param $max f32) (result f64)`, ROW_LOCALS, (pool) => {
-    const [negMax, one, ones] = ['negMax', 'one', 'ones'].map((h) => pool.local(h));
-    const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
-    /** Sets e (and hi) to e^(v - max) for the v128 `load`. */
-    const exp = (load: string, e: string, hi: string): string => {
-      const [v, lo] = [pool.local('v'), pool.local('lo')];
-      return `
-      (local.set ${v} ${load})${diffPair(get(v), get(negMax), hi, lo, pool)}
-      (local.set ${e} ${expPair(hi, lo, pool)})`;
+function rowExtremes(withMin: boolean): Func {
+  const header = withMin ? '$rowRange (param $p i32) (param $n i32) (result f32 f32)' : '$rowMax (param $p i32) (param $n i32) (result f32)';
+  return func(header, ROW_LOCALS, (pool) => {
+    const m = [0, 1, 2, 3].map(() => pool.local('m'));
+    const lo = withMin ? [0, 1, 2, 3].map(() => pool.local('lo')) : [];
+    const max = (a: string, b: string) => `(f32x4.pmax ${a} ${b})`;
+    const min = (a: string, b: string) => `(f32x4.pmin ${a} ${b})`;
+    /** Folds vector v into accumulator i (and its min). */
+    const fold = (i: number, v: string): string => {
+      if (!withMin) return `\n      (local.set ${m[i]} ${max(get(m[i]), v)})`;
+      const t = pool.local('v');
+      return `\n      (local.set ${t} ${v}) (local.set ${m[i]} ${max(get(m[i]), get(t))}) (local.set ${lo[i]} ${min(get(lo[i]), get(t))})`;
     };
-    const [e, hi, e2, hi2] = ['e', 'hi', 'e', 'hi'].map((h) => pool.local(h));
-    const body = (load: string, storeCode: string): string =>
-      exp(load, e, hi) +
-      (store
-        ? `
-      ${storeCode}${accumulate(sums, get(e), pool)}`
-        : `
-      (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
-      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`);
-    const pair = `${exp(loadAt('$x', 0), e, hi)}
-      ${storeAt('$out', 0, get(e))}${exp(loadAt('$x', 1), e2, hi2)}
-      ${storeAt('$out', 1, get(e2))}${accumulate(sums, `(f32x4.add ${get(e)} ${get(e2)})`, pool)}`;
-    const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
+    const lanes = (op: string, l: string) =>
+      `(${op} (${op} (f32x4.extract_lane 0 ${get(l)}) (f32x4.extract_lane 1 ${get(l)})) (${op} (f32x4.extract_lane 2 ${get(l)}) (f32x4.extract_lane 3 ${get(l)})))`;
     return `
-    ${rowBounds('$x', store ? 2 : 1)}
-    (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
-    ${zeroSums(sums)} (local.set ${ones} ${ZERO})${rowLoops(
-      store ? ['$x', '$out'] : ['$x'],
-      body(loadAt('$x', 0), storeAt('$out', 0, get(e))),
-      body(lane0('$x', NEG_INF), `(f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))`),
-      store ? { times: 2, body: pair } : undefined,
+    ${rowBounds('$p', 4)}
+    ${m.map((l) => `(local.set ${l} ${NEG_INF})`).join(' ')} ${lo.map((l) => `(local.set ${l} ${splat(Infinity)})`).join(' ')}${rowLoops(
+      ['$p'],
+      fold(0, loadAt('$p', 0)),
+      withMin
+        ? `\n      (local.set ${m[0]} ${max(get(m[0]), lane0('$p', NEG_INF))}) (local.set ${lo[0]} ${min(get(lo[0]), lane0('$p', splat(Infinity)))})`
+        : fold(0, lane0('$p', NEG_INF)),
+      { times: 4, body: m.map((_, i) => fold(i, loadAt('$p', i))).join('') },
     )}
-    ${store ? total(sums) : `(f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`}`;
+    (local.set ${m[0]} ${max(max(get(m[0]), get(m[1])), max(get(m[2]), get(m[3])))})${
+      withMin ? `\n    (local.set ${lo[0]} ${min(min(get(lo[0]), get(lo[1])), min(get(lo[2]), get(lo[3])))})` : ''
+    }
+    ${lanes('f32.max', m[0])}${withMin ? `\n    ${lanes('f32.min', lo[0])}` : ''}`;
   });
 }
 
+/**
+ * e^d 2^-K for a row's d = x - c (c exact, see `softmax`), with `shifter` = EXP_SHIFTER - K: the
+ * library's range reduction of d itself (no lo: d is exact) and its scaling by 2^(k - K), which
+ * is 2^k 2^-K exactly while k - K >= -126. Below that (j's exponent field k - K + 127 <= 0,
+ * -inf included) the result is +0: e^(x - max) < 2^-125.5 there, far below the contract's floor
+ * (results below 1e-30 are not held to 4 ulp). NaN gives NaN.
+ */
+function expShifted(d: string, shifter: string, pool: LocalPool, masked = true): string {
+  const { code, j, r } = expReduce(d, pool, undefined, 'ulp', shifter);
+  const scaled = `(f32x4.mul
+          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q4, r)}))
+          (i32x4.shl ${get(j)} (i32.const 23)))`;
+  return `(block (result v128)${code}
+      ${masked ? `(v128.andnot ${scaled} (f32x4.le ${get(j)} ${splat(EXP_SHIFTER - 127)}))` : scaled})`;
+}
+
+/** Vectors per iteration of softmax's exp loop: their sum is taken in float32 (a tree), then added to the float64 lanes. */
+const SUM_BLOCK = 4;
+
+/**
+ * $expStore(x, out, n, c, shift) for softmax: out = e^(x - c) 2^-K (shift = EXP_SHIFTER - K),
+ * returns the row's sum (float64 lanes), one vector per iteration: for the rows whose range
+ * reaches below 2^-125 of the max, or whose |max| exceeds SHIFT_LIMIT (logits of +-1e4).
+ * $expStoreFast(x, out, n, shift): the same for c = 0 and a row whose every element has
+ * k - K >= -125 (softmax checks the row's minimum), so no element can underflow: no
+ * subtraction of c and no mask but in the tail (whose unused lanes hold -inf); SUM_BLOCK
+ * vectors per iteration summed in float32 first (a tree: two roundings of at most 2^-24 of the
+ * block's sum), for fewer float64 conversions and adds. The slow loop is not unrolled, to keep
+ * the module small (it ships in every bundle).
+ */
+function expStoreFunc(fast: boolean): Func {
+  const header = fast
+    ? '$expStoreFast (param $x i32) (param $out i32) (param $n i32) (param $shift f32) (result f64)'
+    : '$expStore (param $x i32) (param $out i32) (param $n i32) (param $c f32) (param $shift f32) (result f64)';
+  return func(header, ROW_LOCALS, (pool) => {
+    const [c, shifter] = ['c', 'shift'].map((h) => pool.local(h));
+    const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
+    const exp = (load: string, e: string, masked: boolean): string => {
+      const d = pool.local('d');
+      return `
+      (local.set ${d} ${fast ? load : `(f32x4.sub ${load} ${get(c)})`})
+      (local.set ${e} ${expShifted(d, shifter, pool, masked)})`;
+    };
+    const e = pool.local('e');
+    const es = Array.from({ length: SUM_BLOCK }, () => pool.local('e'));
+    const tree = (ls: string[]): string => (ls.length === 1 ? get(ls[0]) : `(f32x4.add ${tree(ls.slice(0, ls.length / 2))} ${tree(ls.slice(ls.length / 2))})`);
+    const block = es.map((l, i) => `${exp(loadAt('$x', i), l, !fast)}
+      ${storeAt('$out', i, get(l))}`).join('') + accumulate(sums, tree(es), pool);
+    const setup = `
+    ${rowBounds('$x', SUM_BLOCK)}
+    ${fast ? '' : `(local.set ${c} (f32x4.splat (local.get $c)))`}
+    (local.set ${shifter} (f32x4.splat (local.get $shift)))
+    ${zeroSums(sums)}`;
+    return `${setup}${rowLoops(
+      ['$x', '$out'],
+      `${exp(loadAt('$x', 0), e, !fast)}
+      ${storeAt('$out', 0, get(e))}${accumulate(sums, get(e), pool)}`,
+      `${exp(lane0('$x', NEG_INF), e, true)}
+      (f32.store (local.get $out) (f32x4.extract_lane 0 ${get(e)}))${accumulate(sums, get(e), pool)}`,
+      fast ? { times: SUM_BLOCK, body: block } : undefined,
+    )}
+    ${total(sums)}`;
+  });
+}
+
+/**
+ * $expRest(x, n, max) for logSoftmax: returns (ones - 1) + rest, ones counting the elements
+ * equal to the max (e exactly 1), rest the sum of the others (x - max as a pair, expPair).
+ */
+const expRest = func('$expRest (param $x i32) (param $n i32) (param $max f32) (result f64)', ROW_LOCALS, (pool) => {
+  const [negMax, one, ones] = ['negMax', 'one', 'ones'].map((h) => pool.local(h));
+  const sums: [string, string] = [pool.local('sumLo'), pool.local('sumHi')];
+  const [e, hi] = ['e', 'hi'].map((h) => pool.local(h));
+  const body = (load: string): string => {
+    const [v, lo] = [pool.local('v'), pool.local('lo')];
+    return `
+      (local.set ${v} ${load})${diffPair(get(v), get(negMax), hi, lo, pool)}
+      (local.set ${e} ${expPair(hi, lo, pool)})
+      (local.set ${one} (f32x4.eq ${get(hi)} ${ZERO}))
+      (local.set ${ones} (i32x4.sub ${get(ones)} ${get(one)}))${accumulate(sums, `(v128.andnot ${get(e)} ${get(one)})`, pool)}`;
+  };
+  const countOnes = `(f64.convert_i32_s (i32.add (i32.add (i32x4.extract_lane 0 ${get(ones)}) (i32x4.extract_lane 1 ${get(ones)})) (i32.add (i32x4.extract_lane 2 ${get(ones)}) (i32x4.extract_lane 3 ${get(ones)}))))`;
+  return `
+    ${rowBounds('$x')}
+    (local.set ${negMax} (f32x4.splat (f32.neg (local.get $max))))
+    ${zeroSums(sums)} (local.set ${ones} ${ZERO})${rowLoops(['$x'], body(loadAt('$x', 0)), body(lane0('$x', NEG_INF)))}
+    (f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`;
+});
+
+/** |max| up to which softmax's rows are taken as e^x 2^-K, K = round(max log2 e): k LN2_HI stays exact (|k| < 2^9). */
+const SHIFT_LIMIT = 256;
+
 const softmax = func(
   '(export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $n i32)',
-  `${ROW_LOCALS} (local $bytes i32) (local $p i32) (local $inv f32)`,
+  `${ROW_LOCALS} (local $bytes i32) (local $p i32) (local $inv f32) (local $m f32) (local $lo f32) (local $k f32) (local $c f32) (local $shift f32) (local $fast i32)`,
   (pool) => {
     const inv = pool.local('inv');
     const scale = (i: number) => `\n      ${storeAt('$p', i, `(f32x4.mul ${loadAt('$p', i)} ${get(inv)})`)}`;
@@ -240,8 +298,24 @@ const softmax = func(
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
+      (call $rowRange (local.get $x) (local.get $n))
+      (local.set $lo)
+      (local.set $m)
+      (local.set $fast (i32.const 0))
+      (if (f32.le (f32.abs (local.get $m)) (f32.const ${SHIFT_LIMIT}))
+        (then
+          (local.set $c (f32.const 0))
+          (local.set $k (f32.nearest (f32.mul (local.get $m) (f32.const ${LOG2E_F32}))))
+          (local.set $shift (f32.sub (f32.const ${EXP_SHIFTER}) (local.get $k)))
+          ;; k - K for the minimum, rounded as the loop rounds it up to a tie: -125 leaves 1 of margin.
+          (local.set $fast (f32.ge (f32.sub (f32.nearest (f32.mul (local.get $lo) (f32.const ${LOG2E_F32}))) (local.get $k)) (f32.const -125))))
+        (else
+          (local.set $c (local.get $m))
+          (local.set $shift (f32.const ${EXP_SHIFTER}))))
       (local.set $inv (f32.demote_f64 (f64.div (f64.const 1)
-        (call $expStore (local.get $x) (local.get $out) (local.get $n) (call $rowMax (local.get $x) (local.get $n))))))
+        (if (result f64) (local.get $fast)
+          (then (call $expStoreFast (local.get $x) (local.get $out) (local.get $n) (local.get $shift)))
+          (else (call $expStore (local.get $x) (local.get $out) (local.get $n) (local.get $c) (local.get $shift)))))))
       (local.set ${inv} (f32x4.splat (local.get $inv)))
       (local.set $p (local.get $out))
       ${rowBounds('$p', 4)}${rowLoops(
@@ -375,7 +449,7 @@ const crossEntropyBackward = func(
 
 /** The module's text (imports a memory declared with a maximum, as ../kernels/wasm/source.ts explains). */
 export function rowModuleText(): string {
-  const funcs = [rowMax, expRow(true), expRow(false), softmax, logSoftmax, rowReduce(true), rowReduce(false), softmaxBackward, logSoftmaxBackward, crossEntropyBackward];
+  const funcs = [rowExtremes(false), rowExtremes(true), expStoreFunc(false), expStoreFunc(true), expRest, softmax, logSoftmax, rowReduce(true), rowReduce(false), softmaxBackward, logSoftmaxBackward, crossEntropyBackward];
   return `(module
   (import "env" "memory" (memory 0 65536))${funcs.map((f) => f.text).join('\n')}
 )
