@@ -12,12 +12,15 @@ import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, L
  *   logSoftmaxBackward(dy, o, out, rows, n)        out = dy - e^o sum(dy)
  *   crossEntropyBackward(ls, labels, out, count, scale)   out = (e^ls - labels) scale
  *
- * Accuracy (measured in __tests__/softmax): x - max is carried as a float32 pair (diffPair) and
- * e^(hi + lo) taken with lo added in the range reduction (expPair), since x - max rounded once
- * costs up to |x - max| 2^-24 of relative error in the exponential (30+ ulp near results of
- * 1e-30). Sums accumulate in float64 lanes (f64x2), so rows of 1e5 elements lose nothing
- * measurable. Every exp here has a non-positive argument (x - max, a log-probability); results
- * below 2^-126 are flushed to 0 (as XNNPACK's softmax does).
+ * Accuracy (measured in __tests__/softmax): x - max rounded once costs up to |x - max| 2^-24 of
+ * relative error in the exponential (30+ ulp near results of 1e-30), so no exp here takes it.
+ * softmax exponentiates an exact argument: x itself, scaled by 2^-K (K = round(max log2 e),
+ * folded into exp's shifter) where |max| <= SHIFT_LIMIT, and x - max beyond, exact there by
+ * Sterbenz for every x whose result is not flushed (see `softmax`); the 2^-K cancels in the
+ * division. logSoftmax carries x - max as a float32 pair (diffPair) and takes e^(hi + lo) with
+ * lo added in the range reduction (expPair). Sums accumulate in float64 lanes (f64x2), so rows
+ * of 1e5 elements lose nothing measurable. Results below about 2^-126 of the max are flushed
+ * to 0 (as XNNPACK's softmax does).
  * Speed: the max is f32x4.pmax (one instruction; f32x4.max's NaN and -0 rules cost several, on
  * the loop's dependency chain) over four accumulators; the reductions run two or four vectors
  * per iteration on separate accumulators, so no add waits on the one before; softmax multiplies
@@ -285,7 +288,12 @@ const expRest = func('$expRest (param $x i32) (param $n i32) (param $max f32) (r
     (f64.add (f64.sub ${countOnes} (f64.const 1)) ${total(sums)})`;
 });
 
-/** |max| up to which softmax's rows are taken as e^x 2^-K, K = round(max log2 e): k LN2_HI stays exact (|k| < 2^9). */
+/**
+ * |max| up to which softmax's rows are taken as e^x 2^-K, K = round(max log2 e): every x not
+ * flushed has |k| <= 370 + 126 < 2^9, where k LN2_HI (15 significant bits) is exact. Beyond it
+ * x - max is exact for every x within 88 of the max (Sterbenz: max >= 176, or max <= -88),
+ * and what lies further is flushed however x - max rounds.
+ */
 const SHIFT_LIMIT = 256;
 
 const softmax = func(
