@@ -403,8 +403,11 @@ function rowReduce(withB: boolean): Func {
   });
 }
 
-/** A backward kernel: per row r = rowDot(dy, s or nothing), then out = pass(dy, s, r). */
-function backward(name: string, withS: boolean, pass: (dy: string, s: string, r: string, pool: LocalPool) => string): Func {
+/**
+ * A backward kernel: per row r = rowDot(dy, s or nothing), then out = pass(dy, s, r), `unroll`
+ * vectors per iteration (softmax's pass is 5 instructions a vector, the loop's own about as many).
+ */
+function backward(name: string, withS: boolean, pass: (dy: string, s: string, r: string, pool: LocalPool) => string, unroll = 1): Func {
   return func(
     `(export "${name}") (param $dy i32) (param $s i32) (param $out i32) (param $rows i32) (param $n i32)`,
     `${ROW_LOCALS} (local $bytes i32)`,
@@ -415,12 +418,18 @@ function backward(name: string, withS: boolean, pass: (dy: string, s: string, r:
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
       (local.set ${r} (f32x4.splat (f32.demote_f64 ${withS ? '(call $rowDot (local.get $dy) (local.get $s) (local.get $n))' : '(call $rowSum (local.get $dy) (local.get $n))'})))
-      ${rowBounds('$dy')}${rowLoops(
+      ${rowBounds('$dy', unroll)}${rowLoops(
         ['$dy', '$s', '$out'],
         `
       (v128.store (local.get $out) ${pass('(v128.load (local.get $dy))', '(v128.load (local.get $s))', r, pool)})`,
         `
       (f32.store (local.get $out) (f32x4.extract_lane 0 ${pass('(f32x4.splat (f32.load (local.get $dy)))', '(f32x4.splat (f32.load (local.get $s)))', r, pool)}))`,
+        unroll > 1
+          ? {
+              times: unroll,
+              body: Array.from({ length: unroll }, (_, i) => `\n      ${storeAt('$out', i, pass(loadAt('$dy', i), loadAt('$s', i), r, pool))}`).join(''),
+            }
+          : undefined,
       )}
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br $row)))`;
@@ -428,7 +437,7 @@ function backward(name: string, withS: boolean, pass: (dy: string, s: string, r:
   );
 }
 
-const softmaxBackward = backward('softmaxBackward', true, (dy, s, r) => `(f32x4.mul ${s} (f32x4.sub ${dy} ${get(r)}))`);
+const softmaxBackward = backward('softmaxBackward', true, (dy, s, r) => `(f32x4.mul ${s} (f32x4.sub ${dy} ${get(r)}))`, 4);
 
 const logSoftmaxBackward = backward('logSoftmaxBackward', false, (dy, o, r, pool) => {
   const t = pool.local('o');
