@@ -5,8 +5,8 @@ import { moduleInstance } from '../kernels/wasm/loader';
 import { heapMemory, offsetOf, withFloat32Inputs } from '../kernels/wasm';
 import type { WasmBackend } from '../kernels/wasm';
 import { webglRowKernel, webgpuRowKernel } from './gpu';
-import { ROW_MODULE } from './wat';
-import type { RowKernelExports } from './wat';
+import { ROW_MODULE } from './module';
+import type { RowKernelExports } from './module';
 
 /*
  * The row kernels: one registered kernel per (op, pass, backend), each one reduction and one pass

@@ -104,12 +104,27 @@ interface Func {
   text: string;
 }
 
-/** A function with its v128 locals declared from the pool after the body is written. */
+/**
+ * A function with its v128 locals declared from the pool after the body is written. Every
+ * v128.const the body uses more than once is set in a local at entry and read from it: that
+ * keeps the constants out of the loops, which V8 did not always do (design-notes.md, sixth
+ * session), and a constant is 18 bytes inline against a local.get's 2 (the module's binary
+ * 10011 -> 8155 bytes; gzip took most of that already).
+ */
 function func(header: string, scalarLocals: string, body: (pool: LocalPool) => string): Func {
   const pool = new LocalPool();
-  const code = body(pool);
+  let code = body(pool);
+  const counts = new Map<string, number>();
+  for (const c of code.match(/\(v128\.const [^()]*\)/g) ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let sets = '';
+  for (const [c, count] of counts) {
+    if (count < 2) continue;
+    const l = pool.local('const');
+    code = code.split(c).join(get(l));
+    sets += `\n    (local.set ${l} ${c})`;
+  }
   const locals = pool.names.map((n) => `(local ${n} v128)`).join(' ');
-  return { text: `\n  (func ${header} ${scalarLocals} ${locals}${code})` };
+  return { text: `\n  (func ${header} ${scalarLocals} ${locals}${sets}${code})` };
 }
 
 /** `times` vectors per iteration; `body` reads vector i at byte offset 16 i from the pointers. */
@@ -473,14 +488,7 @@ export function rowModuleText(): string {
 `;
 }
 
-/** The module's exports (pointers are byte offsets). */
-export interface RowKernelExports {
-  softmax(x: number, out: number, rows: number, n: number): void;
-  logSoftmax(x: number, out: number, rows: number, n: number): void;
-  softmaxBackward(dy: number, s: number, out: number, rows: number, n: number): void;
-  logSoftmaxBackward(dy: number, o: number, out: number, rows: number, n: number): void;
-  crossEntropyBackward(ls: number, labels: number, out: number, count: number, scale: number): void;
-}
-
-/** The key the module's binary is stored under (scripts/build-wasm.js): no activation name (lower camel case) can be it. */
-export const ROW_MODULE = 'row-kernels';
+// The runtime's names for the module live apart (./module.ts), so that a bundle of the library
+// does not carry this generator, which only the build runs.
+export { ROW_MODULE } from './module';
+export type { RowKernelExports } from './module';
