@@ -10,7 +10,7 @@ export const { sigmoidDerivativeFromOutput, tanhDerivativeFromOutput, reluDeriva
 export { opFor, derivativeFor, derivativeFromOutputFor } from './ops';
 export type { ActivationOp, TensorInput } from './ops';
 export { activations, activationNames, builtinActivationNames, isActivationName } from './activations';
-export type { ActivationDefinition, ActivationName, ActivationSpec, BuiltinActivationName, SavedTensor, ScalarReference, Tolerance, WatForward } from './activations';
+export type { ActivationDefinition, ActivationName, ActivationSpec, BuiltinActivationName, SavedTensor, ScalarReference, Tolerance, WatBody, WatForward } from './activations';
 export { softmax, logSoftmax, softmaxCrossEntropy, softmaxJacobian, SOFTMAX_JACOBIAN_MAX_ELEMENTS } from './softmax';
 export type { SoftmaxJacobianOptions } from './softmax';
 export { defineActivation } from './defineActivation';

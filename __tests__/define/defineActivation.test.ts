@@ -111,6 +111,37 @@ it('is one of the registry names: opFor, the CLI lists, layers', async () => {
   tf.dispose([xs, ys]);
 });
 
+describe('a hand-written watDerivative', () => {
+  // g(z) = z^2 / 2 with g' = s; the body adds 2^-20, inside its stated derivativeAbs, so which
+  // of the two ran shows in the bits.
+  const { mul } = expr;
+  const OFFSET = 2 ** -20;
+  const offsetName = 'halfSquareOffset';
+  defineActivation({
+    name: offsetName,
+    forward: (z) => mul(0.5, mul(z, z)),
+    derivative: (s) => s,
+    saves: 'input',
+    reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
+    watDerivative: { code: `(f32x4.add (local.get $s) (v128.const f32x4 ${OFFSET} ${OFFSET} ${OFFSET} ${OFFSET}))`, locals: [] },
+    tolerance: { derivativeAbs: 1e-5 },
+  });
+  // 70 elements: the cpu backend's SIMD path (64 and up) and the wasm kernels' vector loop and tail.
+  const zs = Array.from({ length: 70 }, (_, i) => i / 8 - 4);
+
+  it.each(['wasm', 'cpu'])('replaces the rendered derivative in the SIMD kernels on %s (backward and derivative)', async (backend) => {
+    await setBackend(backend);
+    tf.tidy(() => {
+      const x = tf.tensor1d(zs);
+      const want = zs.map((z) => Math.fround(z + OFFSET));
+      expect(Array.from(derivativeFor(offsetName)(x).dataSync())).toEqual(want);
+      expect(Array.from(tf.grad((t: tf.Tensor) => opFor(offsetName)(t))(x).dataSync())).toEqual(want);
+      // The second order differentiates the expression, not the body: g'' = 1 exactly.
+      expect(Array.from(tf.grad((t: tf.Tensor) => tf.grad((u: tf.Tensor) => opFor(offsetName)(u))(t))(x).dataSync())).toEqual(zs.map(() => 1));
+    });
+  });
+});
+
 describe('a bad spec is a clear Error before anything registers', () => {
   const good: ActivationSpec = {
     name: 'okName',
@@ -132,6 +163,9 @@ describe('a bad spec is a clear Error before anything registers', () => {
     ['saves output without derivativeFromSaved', { saves: 'output' }, /derivativeFromSaved/],
     ['a bad saves', { saves: 'both' }, /saves must be/],
     ['a bad alpha', { alpha: { default: NaN } }, /alpha.default/],
+    ['a watDerivative without an error bound', { watDerivative: { code: '(local.get $s)', locals: [] } }, /watDerivative needs tolerance/],
+    ['a watDerivative that is no body', { watDerivative: { code: 1, locals: [] }, tolerance: { derivativeAbs: 1e-6 } }, /watDerivative must be/],
+    ['a watForward whose locals are no $names', { watForward: { code: '(local.get $z)', locals: ['x'] } }, /watForward must be/],
   ];
   it.each(bad)('%s', (_, change, message) => {
     const before = [...activationNames];

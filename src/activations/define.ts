@@ -6,7 +6,7 @@ import { renderJs } from '../expr/js';
 import { renderTf } from '../expr/tf';
 import { renderWat } from '../expr/wat';
 import { renderWgslFunction } from '../expr/wgsl';
-import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance } from './types';
+import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatBody } from './types';
 
 /*
  * A spec (what an author writes) -> the definition the kernels and ops read. Everything a spec
@@ -38,6 +38,14 @@ function build(name: string, field: string, f: unknown, v: Expr): Expr {
     fail(name, `${field} reads ${v === inputVar ? 's' : 'z'}; it may read only its argument and alpha`);
   }
   return e;
+}
+
+/** A hand-written WAT body (spec.watForward, spec.watDerivative), where one is given. */
+function checkWatBody(name: string, field: string, b: unknown): void {
+  if (b === undefined) return;
+  const body = b as Partial<WatBody> | null;
+  const localsOk = Array.isArray(body?.locals) && body.locals.every((l) => typeof l === 'string' && /^\$[\w.]+$/.test(l));
+  if (typeof body?.code !== 'string' || !localsOk) fail(name, `${field} must be { code: string, locals: an array of $names }`);
 }
 
 function checkNumber(name: string, field: string, v: unknown, min = 0): number {
@@ -100,7 +108,13 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
   } catch (err) {
     fail(name, `${(err as Error).message} (forward ${show(forward)}, derivative ${show(derivative)})`);
   }
+  checkWatBody(name, 'watForward', spec.watForward);
+  checkWatBody(name, 'watDerivative', spec.watDerivative);
   const watForward = spec.watForward ?? wat.forward;
+  if (spec.watDerivative != null && tolerance.derivativeAbs <= 0 && tolerance.derivativeUlp <= 0) {
+    fail(name, 'watDerivative needs tolerance.derivativeAbs or tolerance.derivativeUlp: a hand-written body does not round as the derivative expression does');
+  }
+  const watDerivative = spec.watDerivative ?? wat.derivative;
 
   const compositeForward = (x: Tensor, alpha: number): Tensor => renderTf(forward, x, alpha);
   return {
@@ -120,9 +134,9 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
     compositeDerivative: (s: Tensor, alpha: number): Tensor => renderTf(derivative, s, alpha),
     wasm: {
       forward: watForward.code,
-      derivative: wat.derivative.code,
+      derivative: watDerivative.code,
       // Every loop function of the module declares all of them (see src/kernels/wasm/source.ts).
-      locals: [...new Set([...watForward.locals, ...wat.derivative.locals])],
+      locals: [...new Set([...watForward.locals, ...watDerivative.locals])],
       forwardOn,
     },
     tolerance,

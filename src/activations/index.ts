@@ -16,7 +16,7 @@ import { softsign } from './softsign';
 import { relu6 } from './relu6';
 import { hardSigmoid } from './hardSigmoid';
 
-export type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatForward } from './types';
+export type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatBody, WatForward } from './types';
 
 /** The library's activations: adding one is a file in this directory and a line here. */
 export const builtinSpecs = { sigmoid, tanh, relu, leakyRelu, gelu, geluTanh, silu, mish, elu, selu, softplus, softsign, relu6, hardSigmoid } as const;

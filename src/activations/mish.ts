@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { add, clip, div, exp, gt, lt, max, min, mul, select, sub } from '../expr/ast';
-import { LocalPool, expF64, f64Lanes, splat } from '../expr/wat-lib';
+import { LocalPool, expF64, expInRangeF32, f64Lanes, splat } from '../expr/wat-lib';
 import { sigma, softplus } from './float64';
-import type { ActivationSpec, WatForward } from './types';
+import type { ActivationSpec, WatBody, WatForward } from './types';
 
 /*
  * tanh(softplus z) = n / (n + 2) with n = e^z (e^z + 2): one exp, no log, no cancellation below 0
@@ -25,6 +25,37 @@ function watForward(): WatForward {
   (local.set ${n} (f64x2.mul (local.get ${e}) (f64x2.add (local.get ${e}) ${f(2)})))
   (local.set ${h} (f64x2.mul (local.get ${h}) (f64x2.div (local.get ${n}) (f64x2.add (local.get ${n}) ${f(2)}))))`;
   });
+  return { code, locals: l.names };
+}
+
+/*
+ * The SIMD derivative: the expression's g' = w + 4 s e (e + 1) r^2 without its three selects,
+ * which tf's autodiff of it (the second order) and the other backends need, and the value here
+ * does not. w = 1 - 2 r on both sides: below 0 that cancels, and the rounding of n + 2 would cost
+ * up to 1e-7 absolute, so its error lo = n - ((n + 2) - 2) (Fast2Sum, exact for n <= 2; where n
+ * > 2 it is not needed) joins the second term: 1 / (n + 2 + lo) = r (1 - lo r), so g' = 1 - 2 r
+ * + (4 s b + 2 lo) r^2, with b = e (e + 1) = n - e. s is clamped to [-88, 20]: at 20 the sum
+ * rounds to 1, so +inf gives 1; at -88 the exp's k is -127, whose shifted bits are +0, so e = 0
+ * and g' is exactly 0 there and for -inf (between -88 and -87.3, e is subnormal and g' within
+ * 1e-36 of 0). NaN passes pmin and pmax.
+ */
+function watDerivative(): WatBody {
+  const l = new LocalPool();
+  const [s, e, n, d, r, r2] = ['ms', 'me', 'mn', 'md', 'mr', 'mr2'].map((hint) => l.local(hint));
+  const get = (x: string) => `(local.get ${x})`;
+  const lo = `(f32x4.sub ${get(n)} (f32x4.sub ${get(d)} ${splat(2)}))`;
+  const code = `
+  (local.set ${s} (f32x4.pmax (f32x4.pmin (local.get $s) ${splat(20)}) ${splat(-88)}))
+  (local.set ${e} ${expInRangeF32(s, l, 'absolute')})
+  (local.set ${n} (f32x4.mul ${get(e)} (f32x4.add ${get(e)} ${splat(2)})))
+  (local.set ${d} (f32x4.add ${get(n)} ${splat(2)}))
+  (local.set ${r} (f32x4.div ${splat(1)} ${get(d)}))
+  (local.set ${r2} (f32x4.add ${get(r)} ${get(r)}))
+  (f32x4.add
+    (f32x4.sub ${splat(1)} ${get(r2)})
+    (f32x4.mul
+      (f32x4.add (f32x4.mul (f32x4.mul ${get(s)} (f32x4.sub ${get(n)} ${get(e)})) ${splat(2)}) ${lo})
+      (f32x4.mul ${get(r2)} ${get(r)})))`;
   return { code, locals: l.names };
 }
 
@@ -79,6 +110,7 @@ export const mish = {
   // What tfjs-layers' 'mish' computes (activations.ts, class Mish).
   builtin: (x) => tf.tidy(() => tf.mul(x, tf.tanh(tf.softplus(x)))),
   watForward: watForward(),
+  watDerivative: watDerivative(),
   simdForwardOn: ['wasm', 'cpu'],
   // Measured against float64 over 2^20 points of [-20, 20] (docs/design-notes.md); the derivative
   // vs tf ops within 4 x 2^-24 there.

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { add, clip, div, exp, gt, lt, max, min, mul, neg, select } from '../expr/ast';
 import { LocalPool, expInRangeF32, f64Lanes, sigmoidF64, splat } from '../expr/wat-lib';
 import { sigma } from './float64';
-import type { ActivationSpec, WatForward } from './types';
+import type { ActivationSpec, WatBody, WatForward } from './types';
 
 /*
  * The SIMD forward. A vector whose four lanes are all >= -80 (no NaN) takes z / (1 + e^-z) in
@@ -26,6 +26,27 @@ function watForward(): WatForward {
   (if (result v128) (i32x4.all_true (f32x4.ge (local.get $z) ${splat(-80)}))
     (then ${narrow})
     (else ${wide}))`;
+  return { code, locals: l.names };
+}
+
+/*
+ * The SIMD derivative: g' = sigmoid(s) (1 + s r) with E = e^s, r = 1 / (1 + E) and sigmoid(s) =
+ * E r, in place of the expression's e^-|s| form and its two selects (which the other backends
+ * and tf's autodiff of it, the second order, keep). One product of two rounded factors costs a
+ * few more roundings than the expression's sum near g' = 1 (measured in docs/design-notes.md,
+ * within tolerance.derivativeAbs). s is clamped to [-88, 20]: at 20 both factors round to 1, so
+ * +inf gives 1; at -88 the exp's k is -127, whose shifted bits are +0, so E = 0, and the + 0
+ * makes g' +0 there and for -inf (E times 1 - 88 is -0). NaN passes pmin and pmax.
+ */
+function watDerivative(): WatBody {
+  const l = new LocalPool();
+  const [s, e, r] = ['ss', 'se', 'sr'].map((hint) => l.local(hint));
+  const get = (x: string) => `(local.get ${x})`;
+  const code = `
+  (local.set ${s} (f32x4.pmax (f32x4.pmin (local.get $s) ${splat(20)}) ${splat(-88)}))
+  (local.set ${e} ${expInRangeF32(s, l, 'absolute')})
+  (local.set ${r} (f32x4.div ${splat(1)} (f32x4.add ${splat(1)} ${get(e)})))
+  (f32x4.add (f32x4.mul (f32x4.mul ${get(e)} ${get(r)}) (f32x4.add ${splat(1)} (f32x4.mul ${get(s)} ${get(r)}))) ${splat(0)})`;
   return { code, locals: l.names };
 }
 
@@ -66,6 +87,7 @@ export const silu = {
   // What tfjs-layers' 'swish' computes (activations.ts, class Swish, alpha = 1).
   builtin: (x) => tf.tidy(() => tf.mul(tf.sigmoid(tf.mul(x, 1)), x)),
   watForward: watForward(),
+  watDerivative: watDerivative(),
   simdForwardOn: ['wasm', 'cpu'],
   // Measured against float64 (docs/design-notes.md): the float32 path is 3 ulp off at worst (the
   // float64 lanes 1), within the issue's 4; the derivative vs tf ops within 4 x 2^-24.

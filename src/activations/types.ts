@@ -23,14 +23,18 @@ export interface ScalarReference {
 export type SimdForwardBackend = 'wasm' | 'cpu';
 
 /**
- * A hand-written WAT forward, where measurement says it beats the rendered expression: an
- * instruction sequence over f32x4 lanes reading `(local.get $z)` (and `$alpha`), leaving one
- * v128, setting the scratch `locals` it names. NaN lanes must give NaN.
+ * A hand-written WAT body, where measurement says it beats the rendered expression: an
+ * instruction sequence over f32x4 lanes reading `(local.get $z)` (a forward) or `(local.get $s)`
+ * (a derivative), and `$alpha`, leaving one v128, setting the scratch `locals` it names. NaN
+ * lanes must give NaN.
  */
-export interface WatForward {
+export interface WatBody {
   code: string;
   locals: readonly string[];
 }
+
+/** A hand-written WAT forward (the name the first hand-written bodies had). */
+export type WatForward = WatBody;
 
 /**
  * How far this activation's kernels may be from other float32 computations of the same math, in
@@ -105,8 +109,15 @@ export interface ActivationSpec {
    * tf's op, 'cpu' on a scratch heap instead of the JS loop. Each is chosen by measurement.
    */
   readonly simdForwardOn?: readonly SimdForwardBackend[];
-  /** A hand-written WAT forward replacing the rendered one (see WatForward). */
-  readonly watForward?: WatForward;
+  /** A hand-written WAT forward replacing the rendered one (see WatBody). */
+  readonly watForward?: WatBody;
+  /**
+   * A hand-written WAT g' from the saved tensor, replacing the rendered derivative in the wasm and
+   * cpu SIMD kernels (backward and derivative). The expression `derivative` still gives every
+   * other kernel and the second order (tf differentiates it), and the kernel tests hold the body
+   * to it: it must state `tolerance.derivativeAbs` (or `derivativeUlp`), as it rounds differently.
+   */
+  readonly watDerivative?: WatBody;
   readonly tolerance?: Partial<Tolerance>;
   /** tfjs-layers' own activation string for the same function, if it has one. */
   readonly layersName?: string;
