@@ -4,7 +4,7 @@ import { activationNames, activations, builtinActivationNames, builtinSpecs, isA
 import type { ActivationName, BuiltinActivationName } from './activations';
 import type { ActivationDefinition } from './activations/types';
 import { describe, FLOAT32_MAX, isFiniteFloat32 } from './validate';
-import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, savedVariants, tapeIsRecording, tapedKernelName } from './kernels';
+import { gradientDepth, registerActivationKernels, runBackward, runForward, runTaped, saveWithoutCopy, savedVariants, savesWithoutCopy, tapeIsRecording, tapedKernelName } from './kernels';
 import type { SavedForGradient } from './kernels';
 
 export type TensorInput = Tensor | TensorLike;
@@ -132,7 +132,13 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
     if (!tapeIsRecording()) return runForward(def, x, alpha);
     // Otherwise keep only what the fused backward reads, so the input can be freed as with
     // tf's own ops; the input too (a clone sharing data) when the backward will be differentiated.
-    return runTaped(def, gradientDepth() >= 2 ? 'both' : def.saves(alpha), x, alpha);
+    if (gradientDepth() >= 2) return runTaped(def, 'both', x, alpha);
+    const saves = def.saves(alpha);
+    if (!savesWithoutCopy()) return runTaped(def, saves, x, alpha);
+    const variant = saves === 'output' ? 'outputView' : 'inputView';
+    const y = runTaped(def, variant, x, alpha);
+    saveWithoutCopy(tapedKernelName(def, variant), y, saves === 'output' ? y : x);
+    return y;
   };
 
   for (const saved of savedVariants) {
@@ -140,9 +146,10 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
     if (tf.getGradient(kernelName) != null) continue; // another copy of us did it
     tf.registerGradient({
       kernelName,
-      // The engine saves inputsToSave, then the outputs flagged here: 'both' gets [x, y].
-      inputsToSave: saved === 'output' ? [] : ['x'],
-      outputsToSave: saved === 'input' ? [] : [true],
+      // The engine saves inputsToSave, then the outputs flagged here: 'both' gets [x, y]. The
+      // views save nothing here: apply's saveWithoutCopy does.
+      inputsToSave: saved === 'input' || saved === 'both' ? ['x'] : [],
+      outputsToSave: saved === 'output' || saved === 'both' ? [true] : [],
       gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
         const dyT = dy as Tensor;
         const alpha = attrs.alpha as number;

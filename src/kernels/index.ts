@@ -117,6 +117,40 @@ export function gradientDepth(): number {
   return engine.state.gradientDepth;
 }
 
+/** The part of the engine's tape that saveWithoutCopy reads (tfjs-core's TapeNode, 3.x and 4.x). */
+interface TapeNodeView {
+  kernelName: string;
+  outputs: Tensor[];
+  saved?: Tensor[];
+}
+
+/**
+ * Whether taped kernels save through saveWithoutCopy on the active backend: on wasm, where tf's
+ * clone of a saved tensor (the Identity kernel) copies its data (docs/softmax.md, sixth session);
+ * cpu, webgl and webgpu share the data in a clone already.
+ */
+export function savesWithoutCopy(): boolean {
+  return engine.backendName === 'wasm';
+}
+
+/**
+ * Saves `tensor` (the kernel's input or output) for the gradient of the tape node just recorded
+ * (kernel `name`, first output `out`) without a copy: a second tensor on the same data
+ * (refcounted by the engine and the backend, as tf's clone is on cpu, webgl and webgpu) appended
+ * to the node's saved list, which the gradient receives and the engine disposes after backprop
+ * as it does its own clones. The kernel's gradient saves nothing itself (inputsToSave [],
+ * outputsToSave [false]). Saves nothing where the last node is not that kernel's: the engine
+ * recorded none (inside another kernel), so no gradient of it runs.
+ */
+export function saveWithoutCopy(name: string, out: Tensor, tensor: Tensor): void {
+  const tape = (engine.state as unknown as { activeTape: TapeNodeView[] | null }).activeTape;
+  const node = tape?.[tape.length - 1];
+  if (node == null || node.kernelName !== name || node.outputs[0] !== out || node.saved == null) return;
+  const view = engine.makeTensorFromTensorInfo({ dataId: tensor.dataId, shape: tensor.shape, dtype: tensor.dtype }) as Tensor;
+  engine.backend.incRef(tensor.dataId);
+  node.saved.push(engine.keep(view));
+}
+
 /**
  * Runs a registered kernel. Through engine.runKernel wherever the engine has to see it: a tape
  * records (kernelDepth 0: not inside another kernel, e.g. our taped forward), tf.profile

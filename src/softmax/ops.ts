@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
-import { kernelRef, runDirect, tapeIsRecording, gradientDepth } from '../kernels';
+import { kernelRef, runDirect, saveWithoutCopy, savesWithoutCopy, tapeIsRecording, gradientDepth } from '../kernels';
 import type { KernelRef } from '../kernels';
 import { toNumericTensor } from '../ops';
 import type { TensorInput } from '../ops';
@@ -78,35 +78,10 @@ function as2d(shape: number[]): [number, number] {
   return [shape.slice(0, -1).reduce((a, b) => a * b, 1), shape[shape.length - 1]];
 }
 
-/** The part of the engine's tape that saveWithoutCopy reads (tfjs-core's TapeNode, 3.x and 4.x). */
-interface TapeNodeView {
-  kernelName: string;
-  outputs: Tensor[];
-  saved?: Tensor[];
-}
-
-/**
- * Saves `out` for the gradient of the tape node just recorded (kernel `name`, output `out`)
- * without a copy: a second tensor on the same data (refcounted by the engine and the backend,
- * as tf's clone is on cpu, webgl and webgpu) appended to the node's saved list, which the
- * gradient receives and the engine disposes after backprop as it does its own clones. On wasm
- * tf's clone (the Identity kernel) copies the data (docs/softmax.md, sixth session). Saves
- * nothing where the last node is not that kernel's: the engine recorded none (inside another
- * kernel), so no gradient of it runs.
- */
-function saveWithoutCopy(name: string, out: Tensor): void {
-  const tape = (engine.state as unknown as { activeTape: TapeNodeView[] | null }).activeTape;
-  const node = tape?.[tape.length - 1];
-  if (node == null || node.kernelName !== name || node.outputs[0] !== out || node.saved == null) return;
-  const view = engine.makeTensorFromTensorInfo({ dataId: out.dataId, shape: out.shape, dtype: out.dtype }) as Tensor;
-  engine.backend.incRef(out.dataId);
-  node.saved.push(engine.keep(view));
-}
-
 /** The taped variant for this depth and backend: at depth 1 on wasm the output is saved without tf's copy. */
 function savedVariant(): Saved {
   if (gradientDepth() >= 2) return 'both';
-  return engine.backendName === 'wasm' ? 'view' : 'output';
+  return savesWithoutCopy() ? 'view' : 'output';
 }
 
 /** softmax or logSoftmax over the last axis (float32 x), differentiable to any order. */
@@ -118,7 +93,7 @@ function applyLast(op: RowOp, x: Tensor): Tensor {
   const name = tapedName(op, saved);
   ensureTaped(name, (inputs) => forwardLast(op, inputs.x as Tensor));
   const y = engine.runKernel(name, { x }, {}) as Tensor;
-  if (saved === 'view') saveWithoutCopy(name, y);
+  if (saved === 'view') saveWithoutCopy(name, y, y);
   return y;
 }
 
