@@ -87,4 +87,19 @@ describe('what backward reads (README, conventions: the saves column and leaky R
       expect(Array.from(ours)).toEqual(Array.from(rounded));
     });
   });
+
+  it("leakyRelu of int32 input on cpu: tf.leakyRelu's own result (README, dtypes), which a float32 alpha would miss", () => {
+    tf.tidy(() => {
+      const xi = tf.tensor1d(Array.from({ length: 200 }, (_, i) => -1 - i), 'int32');
+      for (const alpha of [0.01, 0.3]) {
+        const ours = opFor('leakyRelu')(xi, alpha);
+        const theirs = tf.leakyRelu(xi, alpha);
+        expect(ours.dtype).toBe(theirs.dtype);
+        expect(Array.from(ours.dataSync())).toEqual(Array.from(theirs.dataSync()));
+        // Cast first and run our kernel (alpha a float32) and the bits differ: this test can tell.
+        const cast = opFor('leakyRelu')(tf.cast(xi, 'float32'), alpha).dataSync();
+        expect(Array.from(cast)).not.toEqual(Array.from(theirs.dataSync()));
+      }
+    });
+  });
 });
