@@ -36,6 +36,24 @@ describe.each(NODE_BACKENDS)('on %s', (backend) => {
   });
 });
 
+describe.each(NODE_BACKENDS)('tanh on %s', (backend) => {
+  beforeAll(() => setBackend(backend));
+
+  // forwardUlp is the distance from tf's cpu kernel, Math.tanh rounded once (tf's wasm tanh is
+  // another C routine, 2 ulp from ours). On cpu the JS loop, were it run, would give 0.
+  it("is the SIMD routine (simdForwardOn): within its forwardUlp (1) of tf's cpu kernel, and reaching it", () => {
+    const def = activations.tanh;
+    const z = Float32Array.from({ length: 8001 }, (_, i) => (i - 4000) / 400);
+    tf.tidy(() => {
+      const x = tf.tensor1d(z);
+      const ours = opFor('tanh')(x).dataSync();
+      let worst = 0;
+      for (let i = 0; i < z.length; i++) worst = Math.max(worst, ulpDistance(ours[i], Math.fround(Math.tanh(z[i]))));
+      expect(worst).toBe(def.tolerance.forwardUlp);
+    });
+  });
+});
+
 describe('what backward reads (README, conventions: the saves column and leaky ReLU\'s rule)', () => {
   beforeAll(() => setBackend('cpu'));
 
