@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { activationNames, activations, defineActivation, derivativeFor, expr, hasKernel, kernelName, opFor } from 'tfjs-activations';
+import { activationNames, activations, defineActivation, derivativeFor, expr, hasKernel, isActivationName, kernelName, opFor } from 'tfjs-activations';
 import { activationLayer, layerActivation } from 'tfjs-activations/layers';
 import { checkActivation } from 'tfjs-activations/gradcheck';
 import type { ActivationSpec } from 'tfjs-activations';
@@ -151,6 +151,13 @@ describe('a bad spec is a clear Error before anything registers', () => {
       ],
     ),
     ['a non-finite tolerance', { tolerance: { forwardUlp: Infinity } }, /tolerance.forwardUlp must be a finite number >= 0, got Infinity/],
+    // An object can pass isExpr's kind list only by being an expression; null is an object too.
+    ['a forward that returns an object of another kind', { forward: () => ({ kind: 'bogus' }) }, /^defineActivation\('okName'\): forward must return an expression .*, got object$/],
+    ['a forward that returns null', { forward: () => null }, /^defineActivation\('okName'\): forward must return an expression .*, got object$/],
+    ['a saves function without derivativeFromSaved', { saves: () => 'output' }, /^defineActivation\('okName'\): reference.derivativeFromSaved is required when backward can read the saved output$/],
+    ['an alpha without its default', { alpha: null }, /^defineActivation\('okName'\): alpha.default must be a finite number >= -Infinity, got undefined$/],
+    // RegExp.test would read ['okArr'] as the string 'okArr'.
+    ['a name in an array', { name: ['okArr'] }, /^defineActivation: name must be lower camel case \(e.g. 'squarePlus'\), got \["okArr"\]$/],
     ['a name that is not a string', { name: 7 }, /^defineActivation: name must be lower camel case \(e.g. 'squarePlus'\), got 7$/],
   ];
   it.each(bad)('%s', (_, change, message) => {
@@ -184,6 +191,37 @@ describe('a bad spec is a clear Error before anything registers', () => {
     expect(given.tolerance).toEqual({ forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 1e-7, autodiffAbs: 0 });
     expect(Array.from(given.builtin(x, 0).dataSync())).toEqual([2, -0, -3]);
     x.dispose();
+  });
+
+  it('a derivative that is alpha alone or a constant is an expression too', async () => {
+    await setBackend('cpu');
+    const scaled = defineActivation({ ...good, name: 'okScaled', forward: (z, a) => expr.mul(a, z), derivative: (_s, a) => a, alpha: { default: 2 }, reference: { value: (z, a) => a * z, derivative: (_z, a) => a, secondDerivative: () => 0 } });
+    const identity = defineActivation({ ...good, name: 'okIdentity', forward: (z) => z, derivative: () => expr.lift(1), reference: { value: (z) => z, derivative: () => 1, secondDerivative: () => 0 } });
+    expect(Array.from(derivativeFor(scaled.definition.name)([1, -3], 3).dataSync())).toEqual([3, 3]);
+    expect(Array.from(derivativeFor(identity.definition.name)([1, -3]).dataSync())).toEqual([1, 1]);
+  });
+
+  it('a name tf uses only for a namespace (tf.io), neither an op nor a kernel, is free', () => {
+    expect(typeof (tf as unknown as Record<string, unknown>).io).toBe('object');
+    expect(defineActivation({ ...good, name: 'io' }).definition.name).toBe('io');
+  });
+
+  it("a kernel anyone registered with tf (not one of tf's exports) takes its name", () => {
+    const kernelFunc = () => {
+      throw new Error('never run');
+    };
+    tf.registerKernel({ kernelName: 'OkUserKernel', backendName: 'cpu', kernelFunc });
+    try {
+      expect(() => defineActivation({ ...good, name: 'okUserKernel' })).toThrow(/the name is taken: 'okUserKernel' is tf's OkUserKernel$/);
+    } finally {
+      tf.unregisterKernel('OkUserKernel', 'cpu');
+    }
+  });
+
+  it('isActivationName takes strings only (an array would read as its one string)', () => {
+    expect(isActivationName('relu')).toBe(true);
+    expect(isActivationName(['relu'])).toBe(false);
+    expect(isActivationName('toString')).toBe(false);
   });
 
   it('a defined name cannot be defined again', () => {
