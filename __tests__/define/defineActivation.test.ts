@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { activationNames, activations, defineActivation, derivativeFor, expr, hasKernel, kernelName, opFor } from 'tfjs-activations';
+import { activationNames, activations, defineActivation, derivativeFor, expr, hasKernel, isActivationName, kernelName, opFor } from 'tfjs-activations';
 import { activationLayer, layerActivation } from 'tfjs-activations/layers';
 import { checkActivation } from 'tfjs-activations/gradcheck';
 import type { ActivationSpec } from 'tfjs-activations';
@@ -154,6 +154,7 @@ describe('a bad spec is a clear Error before anything registers', () => {
     ['a built-in name', { name: 'sigmoid' }, /already an activation/],
     ['a tf kernel name', { name: 'atan' }, /tf's Atan/],
     ['a tf op name', { name: 'logSigmoid' }, /tf's/],
+    ['an Object.prototype key', { name: 'valueOf' }, /^defineActivation\('valueOf'\): the name is taken: 'valueOf' is a property of every object$/],
     ['not lower camel case', { name: 'my_act' }, /lower camel case/],
     ['a forward that is no expression', { forward: () => 3 }, /must return an expression/],
     ['a forward reading s', { forward: () => expr.s }, /reads s/],
@@ -166,13 +167,95 @@ describe('a bad spec is a clear Error before anything registers', () => {
     ['a watDerivative without an error bound', { watDerivative: { code: '(local.get $s)', locals: [] } }, /watDerivative needs tolerance/],
     ['a watDerivative that is no body', { watDerivative: { code: 1, locals: [] }, tolerance: { derivativeAbs: 1e-6 } }, /watDerivative must be/],
     ['a watForward whose locals are no $names', { watForward: { code: '(local.get $z)', locals: ['x'] } }, /watForward must be/],
+    ['a forward that is not a function', { forward: 3 }, /^defineActivation\('okName'\): forward must be a function \(z, alpha\) => expression$/],
+    ['a derivative that is not a function', { derivative: undefined }, /^defineActivation\('okName'\): derivative must be a function \(s, alpha\) => expression$/],
+    ['a forward that throws', { forward: () => { throw new Error('boom'); } }, /^defineActivation\('okName'\): forward threw: boom$/],
+    ['a derivative that is no expression', { derivative: () => 'a' }, /derivative must return an expression .*, got string$/],
+    ['a saves function returning neither', { saves: () => 'both' }, /^defineActivation\('okName'\): saves\(0\) returned both$/],
+    ['a reference without value', { reference: { derivative: () => 1, secondDerivative: () => 0 } }, /reference.value must be a function \(z, alpha\) => number/],
+    ['a reference without secondDerivative', { reference: { value: (z: number) => z, derivative: () => 1 } }, /reference.secondDerivative must be a function/],
+    ['a builtin that is not a function', { builtin: 'tf.tanh' }, /^defineActivation\('okName'\): builtin must be a function \(x, alpha\) => Tensor$/],
+    ['simdForwardOn naming another backend', { simdForwardOn: ['cpu', 'webgl'] }, /simdForwardOn must list 'wasm' and\/or 'cpu'/],
+    ['simdForwardOn not a list', { simdForwardOn: 'cpu' }, /simdForwardOn must list/],
+    ...(['forwardUlp', 'referenceUlp', 'derivativeUlp', 'derivativeAbs', 'autodiffAbs'] as const).map(
+      (field): [string, Partial<Record<keyof ActivationSpec, unknown>>, RegExp] => [
+        `a negative tolerance.${field}`,
+        { tolerance: { [field]: -1 } },
+        new RegExp(`^defineActivation\\('okName'\\): tolerance\\.${field} must be a finite number >= 0, got -1$`),
+      ],
+    ),
+    ['a non-finite tolerance', { tolerance: { forwardUlp: Infinity } }, /tolerance.forwardUlp must be a finite number >= 0, got Infinity/],
+    // An object can pass isExpr's kind list only by being an expression; null is an object too.
+    ['a forward that returns an object of another kind', { forward: () => ({ kind: 'bogus' }) }, /^defineActivation\('okName'\): forward must return an expression .*, got object$/],
+    ['a forward that returns null', { forward: () => null }, /^defineActivation\('okName'\): forward must return an expression .*, got object$/],
+    ['a saves function without derivativeFromSaved', { saves: () => 'output' }, /^defineActivation\('okName'\): reference.derivativeFromSaved is required when backward can read the saved output$/],
+    ['an alpha without its default', { alpha: null }, /^defineActivation\('okName'\): alpha.default must be a finite number >= -Infinity, got undefined$/],
+    // RegExp.test would read ['okArr'] as the string 'okArr'.
+    ['a name in an array', { name: ['okArr'] }, /^defineActivation: name must be lower camel case \(e.g. 'squarePlus'\), got \["okArr"\]$/],
+    ['a name that is not a string', { name: 7 }, /^defineActivation: name must be lower camel case \(e.g. 'squarePlus'\), got 7$/],
   ];
   it.each(bad)('%s', (_, change, message) => {
     const before = [...activationNames];
     expect(() => defineActivation({ ...good, ...change } as ActivationSpec)).toThrow(message);
     expect(activationNames).toEqual(before);
     const n = String(change.name ?? good.name);
-    if (!before.includes(n)) expect(activations[n]).toBeUndefined();
+    if (!before.includes(n)) expect(Object.prototype.hasOwnProperty.call(activations, n)).toBe(false);
+  });
+
+  it('a spec that is not an object', () => {
+    for (const spec of [null, undefined, 'tanh']) expect(() => defineActivation(spec as unknown as ActivationSpec)).toThrow(/^defineActivation: expected a spec object$/);
+  });
+
+  it('what a spec may leave out takes the documented defaults (src/activations/types.ts)', async () => {
+    await setBackend('cpu');
+    const d = defineActivation({ ...good, name: 'okDefaults' }).definition;
+    expect(d.title).toBe('okDefaults');
+    expect([d.hasAlpha, d.defaultAlpha, d.keepsInt32]).toEqual([false, 0, false]);
+    expect(d.wasm.forwardOn).toEqual(['wasm', 'cpu']);
+    expect(d.tolerance).toEqual({ forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 0, autodiffAbs: 0 });
+    // Saving the input, backward's reference is the derivative itself.
+    expect(d.reference.derivativeFromSaved).toBe(good.reference.derivative);
+    // No builtin: tf's way is the forward as tf ops.
+    expect(d.hasBuiltin).toBe(false);
+    const x = tf.tensor1d([-2, 0, 3]);
+    expect(Array.from(d.builtin(x, 0).dataSync())).toEqual(Array.from(d.compositeForward(x, 0).dataSync()));
+    expect(Array.from(d.builtin(x, 0).dataSync())).toEqual([Math.fround(-2 / 3), 0, 0.75]);
+    const given = defineActivation({ ...good, name: 'okGiven', title: 'ok given', keepsInt32: true, simdForwardOn: ['cpu'], tolerance: { derivativeAbs: 1e-7 }, builtin: (t) => tf.neg(t) }).definition;
+    expect([given.title, given.keepsInt32, given.hasBuiltin, given.wasm.forwardOn]).toEqual(['ok given', true, true, ['cpu']]);
+    expect(given.tolerance).toEqual({ forwardUlp: 0, referenceUlp: 1, derivativeUlp: 0, derivativeAbs: 1e-7, autodiffAbs: 0 });
+    expect(Array.from(given.builtin(x, 0).dataSync())).toEqual([2, -0, -3]);
+    x.dispose();
+  });
+
+  it('a derivative that is alpha alone or a constant is an expression too', async () => {
+    await setBackend('cpu');
+    const scaled = defineActivation({ ...good, name: 'okScaled', forward: (z, a) => expr.mul(a, z), derivative: (_s, a) => a, alpha: { default: 2 }, reference: { value: (z, a) => a * z, derivative: (_z, a) => a, secondDerivative: () => 0 } });
+    const identity = defineActivation({ ...good, name: 'okIdentity', forward: (z) => z, derivative: () => expr.lift(1), reference: { value: (z) => z, derivative: () => 1, secondDerivative: () => 0 } });
+    expect(Array.from(derivativeFor(scaled.definition.name)([1, -3], 3).dataSync())).toEqual([3, 3]);
+    expect(Array.from(derivativeFor(identity.definition.name)([1, -3]).dataSync())).toEqual([1, 1]);
+  });
+
+  it('a name tf uses only for a namespace (tf.io), neither an op nor a kernel, is free', () => {
+    expect(typeof (tf as unknown as Record<string, unknown>).io).toBe('object');
+    expect(defineActivation({ ...good, name: 'io' }).definition.name).toBe('io');
+  });
+
+  it("a kernel anyone registered with tf (not one of tf's exports) takes its name", () => {
+    const kernelFunc = () => {
+      throw new Error('never run');
+    };
+    tf.registerKernel({ kernelName: 'OkUserKernel', backendName: 'cpu', kernelFunc });
+    try {
+      expect(() => defineActivation({ ...good, name: 'okUserKernel' })).toThrow(/the name is taken: 'okUserKernel' is tf's OkUserKernel$/);
+    } finally {
+      tf.unregisterKernel('OkUserKernel', 'cpu');
+    }
+  });
+
+  it('isActivationName takes strings only (an array would read as its one string)', () => {
+    expect(isActivationName('relu')).toBe(true);
+    expect(isActivationName(['relu'])).toBe(false);
+    expect(isActivationName('toString')).toBe(false);
   });
 
   it('a defined name cannot be defined again', () => {

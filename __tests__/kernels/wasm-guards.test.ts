@@ -84,3 +84,38 @@ describe('wasm kernel modules and instances', () => {
     x.dispose();
   });
 });
+
+describe('the loader (src/kernels/wasm/loader.ts)', () => {
+  it('kernelModule: null for a name that is no activation; compiled once per name and variant, the plain variant by default', () => {
+    expect(loader.kernelModule('noSuchActivation')).toBeNull();
+    expect(loader.kernelModule('noSuchActivation', true)).toBeNull();
+    const plain = loader.kernelModule('tanh');
+    expect(plain).toBeInstanceOf(WebAssembly.Module);
+    expect(loader.kernelModule('tanh')).toBe(plain);
+    expect(loader.kernelModule('tanh', false)).toBe(plain);
+    const shared = loader.kernelModule('tanh', true);
+    expect(shared).toBeInstanceOf(WebAssembly.Module);
+    expect(shared).not.toBe(plain);
+  });
+
+  it('kernelInstance: null for a name that is no activation; one instance per memory and name, a new memory its own', () => {
+    // The modules import a memory with a maximum (src/kernels/wasm/source.ts), as tf's heap has.
+    const heap = (): WebAssembly.Memory => new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const memory = heap();
+    expect(loader.kernelInstance('noSuchActivation', memory)).toBeNull();
+    const first = loader.kernelInstance('tanh', memory);
+    expect(typeof first?.backward).toBe('function');
+    expect(loader.kernelInstance('tanh', memory)).toBe(first);
+    expect(loader.kernelInstance('relu', memory)).not.toBe(first);
+    expect(loader.kernelInstance('tanh', heap())).not.toBe(first);
+  });
+
+  it('kernelInstance on a shared memory instantiates the shared variant (a plain module cannot import it)', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const exports = loader.kernelInstance('tanh', memory);
+    expect(typeof exports?.derivative).toBe('function');
+    // The plain module refuses this memory: the loader must have chosen the shared one.
+    expect(() => new WebAssembly.Instance(loader.kernelModule('tanh') as WebAssembly.Module, { env: { memory } })).toThrow();
+  });
+});

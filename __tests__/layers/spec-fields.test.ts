@@ -3,8 +3,8 @@ import { activationNames, activations, opFor } from 'tfjs-activations';
 
 /*
  * The fields of the built-in specs (src/activations/*.ts) that only one route reads: the title
- * (reports, messages) and layersName (tfjs-layers' own activation, the yardstick of the layers
- * tests). Each must be usable where it is read.
+ * (reports, messages) and layersName or layersLayer (tfjs-layers' own activation or activation
+ * layer, the yardstick of the layers tests). Each must be usable where it is read.
  */
 
 describe('built-in specs', () => {
@@ -35,5 +35,26 @@ describe('built-in specs', () => {
     const [a, b] = [theirs.dataSync(), ours.dataSync()];
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
     tf.dispose([x, theirs, ours]);
+  });
+
+  const withLayersLayer = activationNames.filter((n) => activations[n].layersLayer != null);
+
+  it('leakyRelu names a layer (tfjs-layers has no leakyRelu activation string)', () => {
+    expect(withLayersLayer).toContain('leakyRelu');
+  });
+
+  it.each(withLayersLayer)('%s: layersLayer is a tf.layers factory whose layer, given alpha, computes ours', (name) => {
+    const def = activations[name];
+    const make = (tf.layers as unknown as Record<string, unknown>)[def.layersLayer as string];
+    expect(typeof make).toBe('function');
+    for (const alpha of [def.defaultAlpha, 0.2, -0.5]) {
+      const layer = (make as (args: { alpha: number }) => tf.layers.Layer)({ alpha });
+      const x = tf.tensor2d([[-3, -0.5, 0, 0.5, 3]]);
+      const theirs = layer.apply(x) as tf.Tensor;
+      const ours = opFor(name)(x, alpha);
+      const [a, b] = [theirs.dataSync(), ours.dataSync()];
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+      tf.dispose([x, theirs, ours]);
+    }
   });
 });

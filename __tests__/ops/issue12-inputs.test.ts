@@ -173,6 +173,8 @@ describe('decided edge cases (README Conventions)', () => {
 describe('the remaining public functions validate their arguments', () => {
   it.each([
     ['kernelName', () => kernelName(untyped<ActivationDefinition>(null), 'forward'), /^kernelName: def must be an activation definition/],
+    // An object without a name would make the kernel name 'TfjsActivations_undefined_forward'.
+    ['kernelName', () => kernelName(untyped<ActivationDefinition>({ title: 'relu' }), 'forward'), /^kernelName: def must be an activation definition/],
     ['kernelName', () => kernelName(activations.relu, untyped<'forward'>('sideways')), /^kernelName: pass must be 'forward' or 'backward'/],
     ['hasKernel', () => hasKernel(untyped<ActivationDefinition>('relu'), 'forward'), /^hasKernel: def must be an activation definition/],
     // An object that is no definition, and a bad pass, are hasKernel's errors, not kernelName's from inside it.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackendWithoutOurKernels } from '../helpers/backends';
-import { activationNames, activations, hasKernel, opFor } from 'tfjs-activations';
+import { activationNames, activations, derivativeFor, hasKernel, opFor } from 'tfjs-activations';
 import { kernelName, tapedKernelName } from '../../src/kernels';
 import { alphasOf } from '../helpers/alphas';
 
@@ -48,5 +48,19 @@ describe('on a backend without kernels of ours', () => {
     expect(tf.getKernel(tapedKernelName(def, saved), OTHER)).toBeDefined();
     expect(names).toContain(tapedKernelName(def, saved));
     expect(names).not.toContain(kernelName(def, 'backward'));
+  });
+
+  it.each(activationNames)("%s: derivativeFor (g' without dy) is right through the composite path, float32 and leak-free", (name) => {
+    const def = activations[name];
+    for (const alpha of alphasOf(name)) {
+      const x = tf.tensor1d(Z);
+      const before = tf.memory().numTensors;
+      const d = derivativeFor(name)(x, alpha);
+      expect(d.dtype).toBe('float32');
+      Z.forEach((z, i) => expect(d.dataSync()[i]).toBeCloseTo(def.reference.derivative(z, alpha), 6));
+      d.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    }
   });
 });
