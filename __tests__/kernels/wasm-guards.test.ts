@@ -4,6 +4,7 @@ import { activations, kernelName } from 'tfjs-activations';
 import { heapMemory, offsetOf, wasmKernels } from '../../src/kernels/wasm';
 import type { WasmBackend } from '../../src/kernels/wasm';
 import * as loader from '../../src/kernels/wasm/loader';
+import { ROW_MODULE } from '../../src/softmax/module';
 import { setBackend } from '../helpers/backends';
 
 /*
@@ -117,5 +118,19 @@ describe('the loader (src/kernels/wasm/loader.ts)', () => {
     expect(typeof exports?.derivative).toBe('function');
     // The plain module refuses this memory: the loader must have chosen the shared one.
     expect(() => new WebAssembly.Instance(loader.kernelModule('tanh') as WebAssembly.Module, { env: { memory } })).toThrow();
+  });
+
+  it('the row kernels\' module loads from its prebuilt binary, plain and shared variants (softmax falls back to JS loops without it, so only this sees a bad decode)', () => {
+    const rowExports = ['softmax', 'logSoftmax', 'softmaxBackward', 'logSoftmaxBackward', 'crossEntropyBackward'];
+    const plain = loader.kernelModule(ROW_MODULE);
+    const shared = loader.kernelModule(ROW_MODULE, true);
+    for (const m of [plain, shared]) {
+      expect(m).toBeInstanceOf(WebAssembly.Module);
+      expect(WebAssembly.Module.exports(m as WebAssembly.Module).map((e) => e.name).sort()).toEqual([...rowExports].sort());
+    }
+    expect(shared).not.toBe(plain);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    expect(() => new WebAssembly.Instance(shared as WebAssembly.Module, { env: { memory } })).not.toThrow();
+    expect(() => new WebAssembly.Instance(plain as WebAssembly.Module, { env: { memory } })).toThrow();
   });
 });
