@@ -135,9 +135,8 @@ export function makeActivationOp(def: ActivationDefinition): ActivationOp {
     if (gradientDepth() >= 2) return runTaped(def, 'both', x, alpha);
     const saves = def.saves(alpha);
     if (!savesWithoutCopy()) return runTaped(def, saves, x, alpha);
-    const variant = saves === 'output' ? 'outputView' : 'inputView';
-    const y = runTaped(def, variant, x, alpha);
-    saveWithoutCopy(tapedKernelName(def, variant), y, saves === 'output' ? y : x);
+    const y = runTaped(def, saves === 'output' ? 'outputView' : 'inputView', x, alpha);
+    saveWithoutCopy(y, saves === 'output' ? y : x);
     return y;
   };
 

@@ -119,7 +119,6 @@ export function gradientDepth(): number {
 
 /** The part of the engine's tape that saveWithoutCopy reads (tfjs-core's TapeNode, 3.x and 4.x). */
 interface TapeNodeView {
-  kernelName: string;
   outputs: Tensor[];
   saved?: Tensor[];
 }
@@ -135,17 +134,17 @@ export function savesWithoutCopy(): boolean {
 
 /**
  * Saves `tensor` (the kernel's input or output) for the gradient of the tape node just recorded
- * (kernel `name`, first output `out`) without a copy: a second tensor on the same data
+ * (the node whose first output is `out`: only the kernel that made `out` can have it) without a copy: a second tensor on the same data
  * (refcounted by the engine and the backend, as tf's clone is on cpu, webgl and webgpu) appended
  * to the node's saved list, which the gradient receives and the engine disposes after backprop
  * as it does its own clones. The kernel's gradient saves nothing itself (inputsToSave [],
- * outputsToSave [false]). Saves nothing where the last node is not that kernel's: the engine
- * recorded none (inside another kernel), so no gradient of it runs.
+ * outputsToSave [false]). Saves nothing where the last node did not make `out`: the engine
+ * recorded none for the kernel (inside another kernel), so no gradient of it runs.
  */
-export function saveWithoutCopy(name: string, out: Tensor, tensor: Tensor): void {
+export function saveWithoutCopy(out: Tensor, tensor: Tensor): void {
   const tape = (engine.state as unknown as { activeTape: TapeNodeView[] | null }).activeTape;
   const node = tape?.[tape.length - 1];
-  if (node == null || node.kernelName !== name || node.outputs[0] !== out || node.saved == null) return;
+  if (node == null || node.outputs[0] !== out || node.saved == null) return;
   const view = engine.makeTensorFromTensorInfo({ dataId: tensor.dataId, shape: tensor.shape, dtype: tensor.dtype }) as Tensor;
   engine.backend.incRef(tensor.dataId);
   node.saved.push(engine.keep(view));

@@ -93,7 +93,7 @@ function applyLast(op: RowOp, x: Tensor): Tensor {
   const name = tapedName(op, saved);
   ensureTaped(name, (inputs) => forwardLast(op, inputs.x as Tensor));
   const y = engine.runKernel(name, { x }, {}) as Tensor;
-  if (saved === 'view') saveWithoutCopy(name, y, y);
+  if (saved === 'view') saveWithoutCopy(y, y);
   return y;
 }
 
