@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { add, clip, div, exp, gt, lt, max, min, mul, select, sub } from '../expr/ast';
-import { LocalPool, expF64, expInRangeF32, f64Lanes, splat } from '../expr/wat-lib';
+import { LocalPool, expF64, expInRangeF32, f64Lanes, localGet as get, splat } from '../expr/wat-lib';
 import { sigma, softplus } from './float64';
 import type { ActivationSpec, WatBody, WatForward } from './types';
 
@@ -42,7 +42,6 @@ function watForward(): WatForward {
 function watDerivative(): WatBody {
   const l = new LocalPool();
   const [s, e, n, d, r, r2] = ['ms', 'me', 'mn', 'md', 'mr', 'mr2'].map((hint) => l.local(hint));
-  const get = (x: string) => `(local.get ${x})`;
   const lo = `(f32x4.sub ${get(n)} (f32x4.sub ${get(d)} ${splat(2)}))`;
   const code = `
   (local.set ${s} (f32x4.pmax (f32x4.pmin (local.get $s) ${splat(20)}) ${splat(-88)}))

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { add, clip, div, exp, gt, lt, max, min, mul, neg, select } from '../expr/ast';
-import { LocalPool, expInRangeF32, f64Lanes, sigmoidF64, splat } from '../expr/wat-lib';
+import { LocalPool, expInRangeF32, f64Lanes, localGet as get, sigmoidF64, splat } from '../expr/wat-lib';
 import { sigma } from './float64';
 import type { ActivationSpec, WatBody, WatForward } from './types';
 
@@ -41,7 +41,6 @@ function watForward(): WatForward {
 function watDerivative(): WatBody {
   const l = new LocalPool();
   const [s, e, r] = ['ss', 'se', 'sr'].map((hint) => l.local(hint));
-  const get = (x: string) => `(local.get ${x})`;
   const code = `
   (local.set ${s} (f32x4.pmax (f32x4.pmin (local.get $s) ${splat(20)}) ${splat(-88)}))
   (local.set ${e} ${expInRangeF32(s, l, 'absolute')})

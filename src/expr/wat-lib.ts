@@ -30,7 +30,9 @@ export function horner(coefficients: readonly number[], x: string, lanes: Lanes 
   return acc;
 }
 
-const get = (l: string): string => `(local.get ${l})`;
+/** A local's value, as WAT text. */
+export const localGet = (l: string): string => `(local.get ${l})`;
+const get = localGet;
 
 /**
  * 1.5 * 2^23 + 127: adding it rounds x log2 e to the nearest integer k (ties to even) and leaves

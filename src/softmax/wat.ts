@@ -1,4 +1,4 @@
-import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, LOG2E_F32, logF32, splat } from '../expr/wat-lib';
+import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, localGet as get, LOG2E_F32, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -32,7 +32,6 @@ import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, L
  * holding a neutral value (-inf for the exponentials, 0 for the products).
  */
 
-const get = (l: string): string => `(local.get ${l})`;
 const NEG_INF = splat(-Infinity);
 const ZERO = splat(0);
 
