@@ -95,6 +95,12 @@ export function expReduce(
   return { code, j, r };
 }
 
+/** e^r = 1 + r + r^2 Q(r) for a reduced argument r (a local), Q one of the fits (EXP_Q, EXP_Q4). */
+export function expPolynomial(r: string, q: readonly number[]): string {
+  return `(f32x4.add (f32x4.add ${splat(1)} ${get(r)})
+    (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(q, r)}))`;
+}
+
 /**
  * e^x = 2^k e^r: for x in the range where 2^k is a normal float (|x| <= 87), no range handling.
  * Sets `j` (the shifted k) and `e^r` locals; leaves e^x.
@@ -103,8 +109,7 @@ function expCore(x: string, l: Locals, precision: ExpF32Precision = 'ulp'): { co
   const { code: reduce, j, r } = expReduce(x, l, undefined, precision);
   const p = l.local('p');
   const code = `${reduce}
-  (local.set ${p} (f32x4.add (f32x4.add ${splat(1)} ${get(r)})
-    (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(precision === 'ulp' ? EXP_Q : EXP_Q4, r)})))`;
+  (local.set ${p} ${expPolynomial(r, precision === 'ulp' ? EXP_Q : EXP_Q4)})`;
   return { code, j, p };
 }
 

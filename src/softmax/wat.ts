@@ -1,4 +1,4 @@
-import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expReduce, horner, LocalPool, localGet as get, LOG2E_F32, logF32, splat } from '../expr/wat-lib';
+import { EXP_Q4, EXP_SHIFTER, expNonPositiveF32, expPolynomial, expReduce, LocalPool, localGet as get, LOG2E_F32, logF32, splat } from '../expr/wat-lib';
 
 /*
  * The row kernels' wasm SIMD module: softmax and logSoftmax forward and backward over rows of n
@@ -94,7 +94,7 @@ function expPair(hi: string, lo: string, pool: LocalPool): string {
   return `(block (result v128)${code}
       (v128.andnot
         (f32x4.mul
-          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q4, r)}))
+          ${expPolynomial(r, EXP_Q4)}
           (i32x4.shl ${get(j)} (i32.const 23)))
         (f32x4.lt ${get(hi)} ${splat(-87.33654022216797)})))`;
 }
@@ -223,7 +223,7 @@ function rowExtremes(withMin: boolean): Func {
 function expShifted(d: string, shifter: string, pool: LocalPool, masked = true): string {
   const { code, j, r } = expReduce(d, pool, undefined, 'ulp', shifter);
   const scaled = `(f32x4.mul
-          (f32x4.add (f32x4.add ${splat(1)} ${get(r)}) (f32x4.mul (f32x4.mul ${get(r)} ${get(r)}) ${horner(EXP_Q4, r)}))
+          ${expPolynomial(r, EXP_Q4)}
           (i32x4.shl ${get(j)} (i32.const 23)))`;
   return `(block (result v128)${code}
       ${masked ? `(v128.andnot ${scaled} (f32x4.le ${get(j)} ${splat(EXP_SHIFTER - 127)}))` : scaled})`;
