@@ -30,6 +30,8 @@ describe('gradcheck report figures', () => {
     const w = jac!.worst!;
     expect(w.position).toEqual([1, 1]);
     expect(w.index).toBe(4);
+    // A Jacobian entry is of one output element, along no random direction.
+    expect([w.output, w.outputIndex, w.direction]).toEqual([0, 4, -1]);
     expect(w.x).toBe(0.25);
     expect(w.analytic).toBeCloseTo(1.5, 5);
     expect(w.numeric).toBeCloseTo(0.5, 3);
