@@ -142,6 +142,20 @@ describe('a hand-written watDerivative', () => {
   });
 });
 
+it('a watDerivative with only tolerance.derivativeUlp is accepted (either bound will do)', () => {
+  expect(() =>
+    defineActivation({
+      name: 'halfSquareUlpBound',
+      forward: (z) => expr.mul(0.5, expr.mul(z, z)),
+      derivative: (s) => s,
+      saves: 'input',
+      reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
+      watDerivative: { code: '(local.get $s)', locals: [] },
+      tolerance: { derivativeUlp: 1 },
+    }),
+  ).not.toThrow();
+});
+
 describe('a bad spec is a clear Error before anything registers', () => {
   const good: ActivationSpec = {
     name: 'okName',
@@ -167,6 +181,10 @@ describe('a bad spec is a clear Error before anything registers', () => {
     ['a watDerivative without an error bound', { watDerivative: { code: '(local.get $s)', locals: [] } }, /watDerivative needs tolerance/],
     ['a watDerivative that is no body', { watDerivative: { code: 1, locals: [] }, tolerance: { derivativeAbs: 1e-6 } }, /watDerivative must be/],
     ['a watForward whose locals are no $names', { watForward: { code: '(local.get $z)', locals: ['x'] } }, /watForward must be/],
+    ['a watForward that is null', { watForward: null }, /^defineActivation\('okName'\): watForward must be \{ code: string, locals: an array of \$names \}$/],
+    ['a watForward local that is an array, not a string', { watForward: { code: '(local.get $z)', locals: [['$a']] } }, /watForward must be/],
+    ['a watForward local with text before its $', { watForward: { code: '(local.get $z)', locals: ['x$a'] } }, /watForward must be/],
+    ['a watDerivative local with text after its name', { watDerivative: { code: '(local.get $s)', locals: ['$a b'] }, tolerance: { derivativeAbs: 1e-6 } }, /watDerivative must be/],
     ['a forward that is not a function', { forward: 3 }, /^defineActivation\('okName'\): forward must be a function \(z, alpha\) => expression$/],
     ['a derivative that is not a function', { derivative: undefined }, /^defineActivation\('okName'\): derivative must be a function \(s, alpha\) => expression$/],
     ['a forward that throws', { forward: () => { throw new Error('boom'); } }, /^defineActivation\('okName'\): forward threw: boom$/],

@@ -62,6 +62,51 @@ describe('gradcheck validates every option (issue 12 rows 6 to 9)', () => {
     await expect(gradcheck((v) => tf.square(v), [x()], loose<GradcheckOptions>(null))).rejects.toThrow(/^gradcheck: options must be an object/);
     await expect(gradcheck((v) => tf.square(v), [])).rejects.toThrow(/^gradcheck: inputs must be a non-empty array/);
   });
+
+  // The seventh session's mutation run of gradcheck.ts lines 1-182 found these unread.
+  it('f returning a non-tensor or a non-float32 tensor is an Error naming what f must return', async () => {
+    await expect(gradcheck(loose<GradcheckFunction>(() => 1), [x()])).rejects.toThrow(/^gradcheck: f must return a Tensor or an array of Tensors$/);
+    await expect(gradcheck(loose<GradcheckFunction>((v: tf.Tensor) => [tf.square(v), null]), [x()])).rejects.toThrow(/^gradcheck: f must return a Tensor or an array of Tensors$/);
+    await expect(gradcheck((v) => tf.cast(v, 'int32'), [x()])).rejects.toThrow(/^gradcheck: f must return float32 tensors, got int32$/);
+  });
+
+  it('the default is no kinks: none in the settings or the report', async () => {
+    const r = await gradcheck((v) => tf.square(v), [x()]);
+    expect(r.settings.kinks).toEqual([]);
+    expect(r.kinks.values).toEqual([]);
+  });
+});
+
+describe("gradcheck without tf's gradients registered", () => {
+  beforeAll(() => setBackend('cpu'));
+
+  /** tf's gradient registry (a Map in tf's globals, shared by every copy of tfjs-core). */
+  function gradRegistry(): Map<string, unknown> {
+    const registry = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals?.get('gradRegistry');
+    if (!(registry instanceof Map)) throw new Error('tfjs-core keeps no gradRegistry in globalThis._tfGlobals');
+    return registry as Map<string, unknown>;
+  }
+
+  /** Runs `body` with the given kernels' gradients taken out of the registry, then puts them back. */
+  async function without(kernels: string[], body: () => Promise<void>): Promise<void> {
+    const registry = gradRegistry();
+    const saved = kernels.map((k) => [k, registry.get(k)] as const);
+    for (const k of kernels) registry.delete(k);
+    try {
+      await body();
+    } finally {
+      for (const [k, g] of saved) registry.set(k, g);
+    }
+  }
+  const message = /^gradcheck: tf's gradients are not registered; import '@tensorflow\/tfjs'/;
+
+  it('is an Error saying what to import, when either of the two it looks for is missing', async () => {
+    for (const kernels of [[tf.Multiply, tf.Sigmoid], [tf.Multiply], [tf.Sigmoid]]) {
+      await without(kernels, () => expect(gradcheck((v) => tf.square(v), [tf.tensor1d([0.5])])).rejects.toThrow(message));
+    }
+    // Put back, it runs again.
+    expect((await gradcheck((v) => tf.square(v), [tf.tensor1d([0.5])])).ok).toBe(true);
+  });
 });
 
 describe('checkActivation and checkAll validate every option (rows 10, 11)', () => {

@@ -30,6 +30,8 @@ describe('gradcheck report figures', () => {
     const w = jac!.worst!;
     expect(w.position).toEqual([1, 1]);
     expect(w.index).toBe(4);
+    // A Jacobian entry is of one output element, along no random direction.
+    expect([w.output, w.outputIndex, w.direction]).toEqual([0, 4, -1]);
     expect(w.x).toBe(0.25);
     expect(w.analytic).toBeCloseTo(1.5, 5);
     expect(w.numeric).toBeCloseTo(0.5, 3);
@@ -130,8 +132,77 @@ describe('gradcheck rounding allowance', () => {
     expect(r.methods.length).toBeGreaterThan(1);
   });
 
+  it('so does the vjp method (maxJacobian 0), whose allowance sums the outputs that moved', async () => {
+    const r = await gradcheck((v) => tf.square(v), [x()], { atol: 0, rtol: 0, maxJacobian: 0 });
+    expect(r.methods.map((m) => [m.method, m.ok])).toEqual([['vjp', true], ['directional', true]]);
+    const fails = await gradcheck((v) => tf.square(v), [x()], { atol: 0, rtol: 0, maxJacobian: 0, noiseUlps: 0 });
+    expect(fails.methods[0].ok).toBe(false);
+  });
+
   it('and without it (noiseUlps 0) the same check fails: the allowance is what passes it', async () => {
     const r = await gradcheck((v) => tf.square(v), [x()], { atol: 0, rtol: 0, noiseUlps: 0 });
     expect(r.ok).toBe(false);
+  });
+});
+
+// The VJP method, the directional entry, kinks and the early reasons: read by no test in the
+// seventh session's mutation run of the gradcheck function (docs/mutation.md).
+describe('gradcheck: the vjp method, the directional entry, kinks', () => {
+  beforeAll(() => setBackend('cpu'));
+  const x = () => tf.tensor([[0.5, -1, 1.5], [2, 0.25, -0.75]]);
+
+  it('the vjp method (maxJacobian 0) names the wrong element, each direction, and no output', async () => {
+    const r = await gradcheck(wrongAtOne, [x()], { maxJacobian: 0 });
+    expect(r.methods.map((m) => m.method)).toEqual(['vjp', 'directional']);
+    const vjp = r.methods[0];
+    expect(vjp.comparisons).toBe(6 * 4);
+    expect(vjp.failures).toBe(4);
+    const w = vjp.worst!;
+    expect(w).toMatchObject({ method: 'vjp', input: 0, index: 4, position: [1, 1], x: 0.25, output: -1, outputIndex: -1 });
+    expect([0, 1, 2, 3]).toContain(w.direction);
+    // J^T u at element 4 is u_4 (2x + 1) analytic and u_4 2x numeric: the ratio is 1.5 / 0.5.
+    expect(w.analytic / w.numeric).toBeCloseTo(3, 3);
+    expect(Math.abs(w.numeric)).toBeGreaterThan(0.01);
+  });
+
+  it('a directional entry is of no element or output, only its direction', async () => {
+    const r = await gradcheck(wrongAtOne, [x()]);
+    const dir = r.methods.find((m) => m.method === 'directional')!;
+    expect(dir.worst).toMatchObject({ method: 'directional', input: -1, index: -1, position: [], x: null, output: -1, outputIndex: -1 });
+    expect([0, 1, 2, 3]).toContain(dir.worst!.direction);
+  });
+
+  it('skips elements within one step h = eps max(1, |x|) of a kink, the bound included', async () => {
+    // |1 - (1 + 2^-8)| is exactly h at x = 1; |100 - 100.3| is within h = 100 * 2^-8 = 0.39; -100 is not near 100.3.
+    const r = await gradcheck((v) => tf.square(v), [tf.tensor([1, 100, 5, -100])], { kinks: [1 + 2 ** -8, 100.3] });
+    expect(r.kinks.skipped).toBe(2);
+    expect(r.kinks.where).toEqual([{ input: 0, index: 0, x: 1 }, { input: 0, index: 1, x: 100 }]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('says nothing of kinks when none was near', async () => {
+    const r = await gradcheck((v) => tf.square(v), [tf.tensor([0.5, 2])], { kinks: [10] });
+    expect(r.kinks.skipped).toBe(0);
+    expect(r.notes.filter((n) => n.includes('kink'))).toEqual([]);
+  });
+
+  it('a non-finite output at element 0 is a reason too', async () => {
+    const r = await gradcheck((v) => tf.log(v), [tf.tensor([-1, 2])]);
+    expect(r.ok).toBe(false);
+    expect(r.reasons[0]).toBe('output 0 is NaN at [0]: finite differences need finite values');
+  });
+
+  it('refuses a disposed tensor or a non-tensor input, naming the rule', async () => {
+    const gone = tf.tensor([1, 2]);
+    gone.dispose();
+    await expect(gradcheck((v) => tf.square(v), [gone])).rejects.toThrow(/^gradcheck: every input must be a live Tensor$/);
+    await expect(gradcheck((v) => tf.square(v), [[1, 2] as unknown as tf.Tensor])).rejects.toThrow(/^gradcheck: every input must be a live Tensor$/);
+  });
+
+  it("the report's input shapes are its own arrays, not the tensors'", async () => {
+    const input = x();
+    const r = await gradcheck((v) => tf.square(v), [input]);
+    expect(r.inputs[0].shape).toEqual([2, 3]);
+    expect(r.inputs[0].shape).not.toBe(input.shape);
   });
 });

@@ -17,6 +17,7 @@ function watForward(): WatForward {
   const l = new LocalPool();
   const f = (c: number) => splat(c, 'f64x2');
   const code = f64Lanes(l, (h) => {
+    // Stryker disable next-line StringLiteral: LocalPool names a local $<hint><index>, unique by its index alone; a hint only makes the WAT readable.
     const [x, e, n] = ['x', 'e', 'n'].map((hint) => l.local(hint));
     return `
   (local.set ${h} (f64x2.pmax (local.get ${h}) ${f(-120)}))
@@ -41,6 +42,7 @@ function watForward(): WatForward {
  */
 function watDerivative(): WatBody {
   const l = new LocalPool();
+  // Stryker disable next-line StringLiteral: as in watForward, the hints only make the WAT readable.
   const [s, e, n, d, r, r2] = ['ms', 'me', 'mn', 'md', 'mr', 'mr2'].map((hint) => l.local(hint));
   const lo = `(f32x4.sub ${get(n)} (f32x4.sub ${get(d)} ${splat(2)}))`;
   const code = `

@@ -50,6 +50,24 @@ const vector = (items: number[][]): number[] => [...uleb(items.length), ...items
 
 const valueTypes: Record<string, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
+/**
+ * A numeric immediate as Number reads it, digit separators allowed. What it cannot read (a hex
+ * float, a NaN payload, a missing immediate) is an Error: encoded, it would be NaN or 0, a
+ * module that runs and computes something else than its text says.
+ */
+function numberOf(v: Node | undefined): number {
+  const x = typeof v === 'string' ? Number(v.replace(/_/g, '')) : NaN;
+  if (Number.isNaN(x)) throw new Error(`assemble: unsupported number ${JSON.stringify(v)}`);
+  return x;
+}
+
+/** An integer immediate (a constant, an offset, a lane, a memory limit); 1.5 would truncate silently. */
+function integerOf(v: Node | undefined): number {
+  const x = numberOf(v);
+  if (!Number.isInteger(x)) throw new Error(`assemble: unsupported integer ${JSON.stringify(v)}`);
+  return x;
+}
+
 /** Opcodes without immediates (SIMD ones as 0xfd + index). */
 const plain: Record<string, number[]> = {
   'i32.add': [0x6a], 'i32.and': [0x71], 'i32.shl': [0x74], 'i32.ge_u': [0x4f],
@@ -81,10 +99,10 @@ function v128Const(shape: string, values: string[]): number[] {
   const bytes = new Uint8Array(16);
   const view = new DataView(bytes.buffer);
   const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, '+nan': NaN };
-  const n = (v: string) => special[v] ?? Number(v.replace(/_/g, ''));
+  const n = (v: string) => special[v] ?? numberOf(v);
   if (shape === 'f32x4' && values.length === 4) values.forEach((v, i) => view.setFloat32(4 * i, n(v), true));
   else if (shape === 'f64x2' && values.length === 2) values.forEach((v, i) => view.setFloat64(8 * i, n(v), true));
-  else if (shape === 'i32x4' && values.length === 4) values.forEach((v, i) => view.setInt32(4 * i, n(v) | 0, true));
+  else if (shape === 'i32x4' && values.length === 4) values.forEach((v, i) => view.setInt32(4 * i, integerOf(v) | 0, true));
   else throw new Error(`assemble: unsupported v128.const ${shape} ${values.join(' ')}`);
   return [0xfd, 0x0c, ...bytes];
 }
@@ -135,16 +153,20 @@ function encodeInstr(node: Node, scope: FuncScope, out: number[]): void {
   if (op === 'local.get') out.push(0x20, ...local(atoms[0]));
   else if (op === 'local.set') out.push(0x21, ...local(atoms[0]));
   else if (op === 'local.tee') out.push(0x22, ...local(atoms[0]));
-  else if (op === 'i32.const') out.push(0x41, ...sleb(Number(atoms[0])));
+  else if (op === 'i32.const') out.push(0x41, ...sleb(integerOf(atoms[0])));
   else if (op === 'br' || op === 'br_if') {
     const depth = scope.labels.length - 1 - scope.labels.lastIndexOf(atoms[0]);
     if (depth >= scope.labels.length) throw new Error(`assemble: unknown label ${atoms[0]}`);
     out.push(op === 'br' ? 0x0c : 0x0d, ...uleb(depth));
   } else if (op === 'v128.const') out.push(...v128Const(atoms[0], atoms.slice(1)));
-  else if (op === 'i8x16.shuffle') out.push(0xfd, 0x0d, ...atoms.map(Number));
-  else if (op === 'f32x4.extract_lane') out.push(0xfd, 0x1f, Number(atoms[0]));
+  else if (op === 'i8x16.shuffle') {
+    if (atoms.length !== 16) throw new Error(`assemble: i8x16.shuffle takes 16 lane indices, got ${atoms.length}`);
+    out.push(0xfd, 0x0d, ...atoms.map(integerOf));
+  } else if (op === 'f32x4.extract_lane') out.push(0xfd, 0x1f, integerOf(atoms[0]));
   else if (op in memory) {
-    const offset = Number(/^offset=(\d+)$/.exec(atoms.find((a) => a.startsWith('offset=')) ?? 'offset=0')?.[1] ?? 0);
+    // offset= only: an align= hint written as the natural alignment would not be the text's bytes.
+    if (atoms.some((a) => !a.startsWith('offset='))) throw new Error(`assemble: ${op} takes only an offset= immediate, got ${atoms.join(' ')}`);
+    const offset = atoms.length > 0 ? integerOf(atoms[atoms.length - 1].slice('offset='.length)) : 0;
     out.push(...memory[op].op, memory[op].align, ...uleb(offset));
   } else if (op in plain) {
     if (atoms.length > 0) throw new Error(`assemble: ${op} takes no immediates`);
@@ -170,7 +192,7 @@ export function assembleWat(text: string, shared = false): Uint8Array<ArrayBuffe
     if (field[0] === 'import') {
       const mem = field[3];
       if (!Array.isArray(mem) || mem[0] !== 'memory') throw new Error('assemble: only a memory import is supported');
-      const [min, max] = [Number(mem[1]), Number(mem[2])];
+      const [min, max] = [integerOf(mem[1]), integerOf(mem[2])];
       imports.push([...utf8(String(field[1]).slice(1, -1)), ...utf8(String(field[2]).slice(1, -1)), 0x02, shared ? 0x03 : 0x01, ...uleb(min), ...uleb(max)]);
     } else if (field[0] === 'func') {
       const scope: FuncScope = { locals: new Map(), labels: [] };
