@@ -189,23 +189,26 @@ function crossEntropyLast(labels: Tensor, logits: Tensor): Tensor {
   if (!tapeIsRecording()) {
     return tf.tidy(() => crossEntropyFromLogSoftmax(labels, forwardLast('logSoftmax', logits), rows));
   }
-  const name = `${PREFIX}_${CE}_taped_${gradientDepth() >= 2 ? 'both' : 'output'}`;
+  const saved = savedVariant();
+  const name = `${PREFIX}_${CE}_taped_${saved}`;
   ensureTaped(name, (inputs) => {
     const ls = forwardLast('logSoftmax', inputs.logits as Tensor);
     return [crossEntropyFromLogSoftmax(inputs.labels as Tensor, ls, rows), ls];
   });
   const [loss, ls] = engine.runKernel(name, { labels, logits }, { rows }) as Tensor[];
-  ls.dispose(); // the tape keeps its own copy
+  // The gradient reads [labels, ls] in either variant: 'view' saves both without tf's copy.
+  if (saved === 'view') [labels, ls].forEach((t) => saveWithoutCopy(loss, t));
+  ls.dispose(); // the tape keeps its own
   return loss;
 }
 
-for (const saved of ['output', 'both'] as const) {
+for (const saved of ['output', 'both', 'view'] as const) {
   const kernelName = `${PREFIX}_${CE}_taped_${saved}`;
   if (tf.getGradient(kernelName) != null) continue;
   tf.registerGradient({
     kernelName,
-    inputsToSave: saved === 'both' ? ['labels', 'logits'] : ['labels'],
-    outputsToSave: [false, true],
+    inputsToSave: saved === 'both' ? ['labels', 'logits'] : saved === 'output' ? ['labels'] : [],
+    outputsToSave: [false, saved !== 'view'],
     gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
       const dyLoss = (dy as Tensor[])[0];
       const rows = attrs.rows as number;
