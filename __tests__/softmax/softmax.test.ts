@@ -250,6 +250,27 @@ describe.each(NODE_BACKENDS)('row ops on %s', (backend) => {
       tf.dispose([logits, labels]);
     });
 
+    (backend === 'wasm' ? it : it.skip)('at first order on wasm, saves labels and logSoftmax without tf\'s copy (no Identity kernel runs; tf\'s clone copies there only), and leaks nothing', async () => {
+      const { logits, labels } = data(3, 4, 13);
+      const before = tf.memory().numTensors;
+      const want = tf.tidy(() => tf.grads((lab: tf.Tensor, lg: tf.Tensor) => tf.losses.softmaxCrossEntropy(lab, lg))([labels, logits]).map((g) => Array.from(g.dataSync())));
+      let grads: tf.Tensor[] = [];
+      const info = await tf.profile(() => {
+        grads = tf.grads((lab: tf.Tensor, lg: tf.Tensor) => softmaxCrossEntropy(lab, lg))([labels, logits]);
+        return grads;
+      });
+      const names = info.kernels.map((k) => k.name);
+      expect(names).toContain('TfjsActivations_softmaxCrossEntropy_taped_view');
+      expect(names).not.toContain('Identity');
+      // The logits gradient is tf's; the labels one is -logSoftmax / rows (tf's is labels - softmax, see above).
+      Array.from(grads[1].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[1][i], 6));
+      const ls = tf.tidy(() => Array.from(logSoftmax(logits).dataSync()));
+      Array.from(grads[0].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(-ls[i] / 3, 6));
+      tf.dispose(grads);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([logits, labels]);
+    });
+
     it('checks its arguments; no rows gives NaN', () => {
       const a = tf.ones([2, 3]);
       expect(() => softmaxCrossEntropy(a, tf.ones([3, 2]))).toThrow('softmaxCrossEntropy: labels and logits must have the same shape, got [2,3] and [3,2]');

@@ -5,8 +5,9 @@ import { renderGlslFunction } from '../expr/glsl';
 import { renderJs } from '../expr/js';
 import { renderTf } from '../expr/tf';
 import { renderWat } from '../expr/wat';
+import { splat } from '../expr/wat-lib';
 import { renderWgslFunction } from '../expr/wgsl';
-import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatBody } from './types';
+import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatBody, WatFast } from './types';
 
 /*
  * A spec (what an author writes) -> the definition the kernels and ops read. Everything a spec
@@ -46,6 +47,17 @@ function checkWatBody(name: string, field: string, b: unknown): void {
   const body = b as Partial<WatBody> | null;
   const localsOk = Array.isArray(body?.locals) && body.locals.every((l) => typeof l === 'string' && /^\$[\w.]+$/.test(l));
   if (typeof body?.code !== 'string' || !localsOk) fail(name, `${field} must be { code: string, locals: an array of $names }`);
+  const fast = body.fast as Partial<WatFast> | null | undefined;
+  if (fast !== undefined && (typeof fast?.min !== 'number' || Number.isNaN(fast.min) || typeof fast.code !== 'string')) {
+    fail(name, `${field}.fast must be { min: a number, code: string }`);
+  }
+}
+
+/** A body with a fast form as one v128 expression: the fast form where no lane is below its min. */
+function perVector(b: WatBody, input: string): string {
+  if (b.fast == null) return b.code;
+  const below = `(f32x4.lt (local.get ${input}) ${splat(b.fast.min)})`;
+  return `(if (result v128) (v128.any_true ${below}) (then ${b.code}) (else ${b.fast.code}))`;
 }
 
 function checkNumber(name: string, field: string, v: unknown, min = 0): number {
@@ -110,11 +122,11 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
   }
   checkWatBody(name, 'watForward', spec.watForward);
   checkWatBody(name, 'watDerivative', spec.watDerivative);
-  const watForward = spec.watForward ?? wat.forward;
+  const watForward: WatBody = spec.watForward ?? wat.forward;
   if (spec.watDerivative != null && tolerance.derivativeAbs <= 0 && tolerance.derivativeUlp <= 0) {
     fail(name, 'watDerivative needs tolerance.derivativeAbs or tolerance.derivativeUlp: a hand-written body does not round as the derivative expression does');
   }
-  const watDerivative = spec.watDerivative ?? wat.derivative;
+  const watDerivative: WatBody = spec.watDerivative ?? wat.derivative;
 
   const compositeForward = (x: Tensor, alpha: number): Tensor => renderTf(forward, x, alpha);
   return {
@@ -133,8 +145,10 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
     compositeForward,
     compositeDerivative: (s: Tensor, alpha: number): Tensor => renderTf(derivative, s, alpha),
     wasm: {
-      forward: watForward.code,
-      derivative: watDerivative.code,
+      forward: perVector(watForward, '$z'),
+      derivative: perVector(watDerivative, '$s'),
+      forwardFast: watForward.fast,
+      derivativeFast: watDerivative.fast,
       // Every loop function of the module declares all of them (see src/kernels/wasm/source.ts).
       locals: [...new Set([...watForward.locals, ...watDerivative.locals])],
       forwardOn,

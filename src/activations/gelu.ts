@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { add, clip, div, erf, exp, lt, max, mul, neg, poly, select, sub } from '../expr/ast';
+import { add, clip, div, exp, lt, max, min, mul, neg, poly, select, sub } from '../expr/ast';
+import type { Expr } from '../expr/ast';
 import { LocalPool, expF64, f64Lanes, horner, splat } from '../expr/wat-lib';
 import { normalCdf, normalPdf } from './float64';
 import type { ActivationSpec, WatForward } from './types';
@@ -17,9 +18,25 @@ const ERFC_P = [-1.265561944216493, 1.001434254795851, 0.35713748800373757, 0.21
  * erfc(a) e^(a^2) = t P(t), t = 1 / (1 + a/2), a >= 0: P of degree 8 fitted (iterated weighted
  * least squares, relative) over a in [0, 13 / sqrt 2], float32 coefficients: 8.2e-8 relative in
  * float64, 3.1e-7 evaluated in float32 (the rounding of t and of Horner's steps), which is
- * 1.3e-7 absolute in Phi. The derivative's, in float32; the forward's ERFC_P is float64.
+ * 1.3e-7 absolute in Phi. The GPU forward's and the derivative's, in float32; the SIMD forward's ERFC_P is float64.
  */
 const ERFCX_P = [0.2820887565612793, 0.28233516216278076, 0.24339206516742706, 0.2015584260225296, -0.02398301474750042, 0.27426090836524963, -0.48389512300491333, 0.28298813104629517, -0.058745358139276505];
+
+/**
+ * Phi(-a) = erfc(a / sqrt 2) / 2 = e^(-a^2 / 2) t P(t) / 2 for a >= 0, t = 1 / (1 + a / (2 sqrt 2)),
+ * as its two factors: e = e^(-a^2 / 2) (the density's exp too) and tp = t P(t) / 2 (the 1/2 in
+ * the coefficients: halving is exact).
+ */
+function phiParts(a: Expr): { e: Expr; tp: Expr } {
+  const t = div(1, add(1, mul(a, 0.5 * Math.SQRT1_2)));
+  return { e: exp(mul(-0.5, mul(a, a))), tp: mul(t, poly(ERFCX_P.map((c) => c / 2), t)) };
+}
+
+/** Phi(-a) for a >= 0 (phiParts). */
+function phiBelow(a: Expr): Expr {
+  const { e, tp } = phiParts(a);
+  return mul(e, tp);
+}
 
 /*
  * The SIMD forward, in float64 lanes: in float32, 1 + erf(x / sqrt 2) cancels for x < 0 (at
@@ -54,27 +71,29 @@ function watForward(): WatForward {
 export const gelu = {
   name: 'gelu',
   title: 'GELU',
-  // Clamped so that -inf gives -0 (1 + erf is exactly 0 at -40 in float32), not -inf * 0.
+  // The GPU and composite forward: z Phi(z) below 0 and z - z Phi(-z) above, with Phi(-|z|) from
+  // phiBelow (1 + erf(z / sqrt 2) cancels below 0: at z = -5.54 it is 0 in float32 where g is
+  // -8.2e-8). z is clamped to -15, where e^(-z^2 / 2) underflows, so -inf gives -0, not -inf * 0.
+  // On cpu and wasm the float64-lane forward above runs instead.
   forward: (z) => {
-    const zc = max(z, -40);
-    return mul(mul(0.5, zc), add(1, erf(mul(zc, Math.SQRT1_2))));
+    const zc = max(z, -15);
+    const u = min(max(zc, neg(zc)), 15);
+    const p = phiBelow(u);
+    // Above 0 z - u Phi(-u), u = min(z, 15): +inf gives +inf, not inf - inf * 0.
+    return select(lt(zc, 0), mul(zc, p), sub(zc, mul(u, p)));
   },
-  // Phi from the same e^(-s^2 / 2) as the density (one exp, one division; tf.erf's expansion
-  // needed two exps): with a = |s| / sqrt 2 and t = 1 / (1 + a / 2),
-  // Phi(-|s|) = erfc(a) / 2 = e^(-s^2 / 2) t P(t) / 2, so g'(-|s|) = e^(-s^2 / 2) (t P(t) / 2 -
-  // |s| / sqrt(2 pi)) with one product by the exp, and g'(s) = 1 - g'(-s) above 0 (Phi(s) +
-  // Phi(-s) = 1, s phi(s) is odd). s is clamped to +-13 (e^-84.5 is still a normal float: the
-  // WAT renderer's exp needs no range handling); below -13 g' is 0 (|g'| < 1e-36 there) and
-  // above it 1 to float32, so +-inf give 0 and 1. |s| is max(s, -s): at s = 0 tf's maximum
-  // differentiates its first argument, the s >= 0 side the select takes (abs has gradient 0 at
-  // 0 in tf, which would put g''(0) off).
+  // Phi from the same e^(-s^2 / 2) as the density (phiBelow; one exp, one division: tf.erf's
+  // expansion needed two exps), so g'(-|s|) = e^(-s^2 / 2) (t P(t) / 2 - |s| / sqrt(2 pi)) with
+  // one product by the exp, and g'(s) = 1 - g'(-s) above 0 (Phi(s) + Phi(-s) = 1, s phi(s) is
+  // odd). s is clamped to +-13 (e^-84.5 is still a normal float: the WAT renderer's exp needs no
+  // range handling); below -13 g' is 0 (|g'| < 1e-36 there) and above it 1 to float32, so +-inf
+  // give 0 and 1. |s| is max(s, -s): at s = 0 tf's maximum differentiates its first argument, the
+  // s >= 0 side the select takes (abs has gradient 0 at 0 in tf, which would put g''(0) off).
   derivative: (s) => {
     const sc = clip(s, -13, 13);
-    const e = exp(mul(-0.5, mul(sc, sc)));
     const a = max(sc, neg(sc));
-    // The 1/2 of erfc / 2 is in the coefficients (halving is exact).
-    const t = div(1, add(1, mul(a, 0.5 * Math.SQRT1_2)));
-    const low = mul(e, sub(mul(t, poly(ERFCX_P.map((c) => c / 2), t)), mul(a, INV_SQRT_2PI)));
+    const { e, tp } = phiParts(a);
+    const low = mul(e, sub(tp, mul(a, INV_SQRT_2PI)));
     return select(lt(s, -13), 0, select(lt(sc, 0), low, sub(1, low)));
   },
   saves: 'input',

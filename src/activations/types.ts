@@ -31,6 +31,20 @@ export type SimdForwardBackend = 'wasm' | 'cpu';
 export interface WatBody {
   code: string;
   locals: readonly string[];
+  /**
+   * A cheaper body that is right only for lanes >= `min` (and NaN lanes): a vector's result is
+   * `fast.code` where none of its four lanes is below `min`, else `code`. The module takes the
+   * minimum over a block of vectors (one pmin each) and tests it once per block, and reruns a
+   * block with a lane below `min` vector by vector, so the bits are those of the choice per
+   * vector. `locals` lists the scratch locals of both bodies.
+   */
+  fast?: WatFast;
+}
+
+/** See WatBody.fast. */
+export interface WatFast {
+  min: number;
+  code: string;
 }
 
 /** A hand-written WAT forward (the name the first hand-written bodies had). */
@@ -127,8 +141,13 @@ export interface ActivationSpec {
 
 /** The WAT bodies of the wasm kernels (src/kernels/wasm/source.ts wraps them in loops). */
 export interface WasmSource {
+  /** g(z): the whole body, choosing per vector where the spec gives a fast one (WatBody.fast). */
   forward: string;
+  /** g'(s) from the saved tensor, likewise. */
   derivative: string;
+  /** The spec's fast bodies, which the main loop runs over blocks of vectors. */
+  forwardFast?: WatFast;
+  derivativeFast?: WatFast;
   locals: readonly string[];
   forwardOn: readonly SimdForwardBackend[];
 }

@@ -15,7 +15,7 @@ export { kernelName, savedVariants, tapedKernelName } from './names';
 export type { SavedForGradient } from './names';
 export type { BackendKernels } from './types';
 // The row ops' (softmax's) kernels as their gradients run them, for the benchmark harness.
-export { runRowForward, runRowBackward, runCrossEntropyBackward } from '../softmax/ops';
+export { runRowForward, runRowBackward, runCrossEntropyBackward, runCrossEntropySaved } from '../softmax/ops';
 
 /** Every backend module that has kernels of its own. Others get the composite path. */
 const backendModules: BackendKernels[] = [cpuKernels, wasmKernels, webglKernels, webgpuKernels];

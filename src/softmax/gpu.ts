@@ -112,66 +112,106 @@ function glslReduction(kernel: RowKernel, n: number): { variableNames: string[];
   };
 }
 
-/** The elementwise pass, R the reduction's result ([rows, width]). */
-const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNames: string[]; code: string }> = {
+/**
+ * The elementwise pass as the value at (row, col), R the reduction's result ([rows, width]): one
+ * element per output texel, or four in a packed output texel (see webglRowKernel).
+ */
+const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNames: string[]; value: string }> = {
   softmax_forward: {
     variableNames: ['X', 'R'],
-    code: `
-        float m = getR(c.x, 0);
-        float v = getX(c.x, c.y);
-        setOutput(isnan(m) ? NAN : (isinf(v) ? 0.0 : expDiff(v, m) / getR(c.x, 1)));`,
+    value: `
+        float m = getR(row, 0);
+        float v = getX(row, col);
+        return isnan(m) ? NAN : (isinf(v) ? 0.0 : expDiff(v, m) / getR(row, 1));`,
   },
   logSoftmax_forward: {
     variableNames: ['X', 'R'],
-    code: `
-        float m = getR(c.x, 0);
-        float v = getX(c.x, c.y);
+    value: `
+        float m = getR(row, 0);
+        float v = getX(row, col);
         // (v - m) - L with v - m as hi + lo: hi - L rounded once more, lo added back.
         float hi = v - m;
         float bb = hi - v;
         float lo = (v - (hi - bb)) + (-m - bb);
-        setOutput(isnan(m) ? NAN : (isinf(v) ? v : (hi - getR(c.x, 1)) + lo));`,
+        return isnan(m) ? NAN : (isinf(v) ? v : (hi - getR(row, 1)) + lo);`,
   },
   softmax_backward: {
     variableNames: ['DY', 'S', 'R'],
-    code: `
-        setOutput(getS(c.x, c.y) * (getDY(c.x, c.y) - getR(c.x, 0)));`,
+    value: `
+        return getS(row, col) * (getDY(row, col) - getR(row, 0));`,
   },
   logSoftmax_backward: {
     variableNames: ['DY', 'S', 'R'],
-    code: `
+    value: `
         // The driver's exp: its relative error at tiny e^o is far inside the backward's absolute
         // bound, and it costs less than expReduced; NaN tested first (SwiftShader's exp(NaN) is 0).
-        float o = getS(c.x, c.y);
-        setOutput(isnan(o) ? NAN : getDY(c.x, c.y) - (isinf(o) ? 0.0 : exp(o)) * getR(c.x, 0));`,
+        float o = getS(row, col);
+        return isnan(o) ? NAN : getDY(row, col) - (isinf(o) ? 0.0 : exp(o)) * getR(row, 0);`,
   },
 };
 
 /** A program object as runWebGLProgram reads it; the class name is part of tf's cache key. */
 class RowProgram implements WebGLProgram {
+  readonly packedInputs: boolean;
+  readonly packedOutput: boolean;
   constructor(
     readonly variableNames: string[],
     readonly outputShape: number[],
-    body: string,
+    code: string,
+    packing: { inputs?: boolean; output?: boolean } = {},
   ) {
-    this.userCode = `${GLSL_HELPERS}
-      void main() {${body}\n      }`;
+    this.userCode = `${GLSL_HELPERS}${code}`;
+    this.packedInputs = packing.inputs === true;
+    this.packedOutput = packing.output === true;
   }
   readonly userCode: string;
 }
 
+/** main() around a body. */
+const mainOf = (body: string): string => `
+      void main() {${body}\n      }`;
+
+/**
+ * main() of an elementwise pass over [rows, n] from its per-element value: one element, or with a
+ * packed output the texel's 2x2 block (row, col), (row, col + 1), (row + 1, col), (row + 1, col + 1),
+ * those past the edge 0.
+ */
+function passMain(value: string, [rows, n]: number[], packed: boolean): string {
+  const fn = `
+      float rowValue(int row, int col) {${value}
+      }`;
+  if (!packed) return `${fn}
+      void main() {
+        ivec2 c = getOutputCoords();
+        setOutput(rowValue(c.x, c.y));
+      }`;
+  return `${fn}
+      void main() {
+        ivec2 c = getOutputCoords();
+        bool right = c.y + 1 < ${n};
+        bool below = c.x + 1 < ${rows};
+        setOutput(vec4(rowValue(c.x, c.y), right ? rowValue(c.x, c.y + 1) : 0.0,
+          below ? rowValue(c.x + 1, c.y) : 0.0, below && right ? rowValue(c.x + 1, c.y + 1) : 0.0));
+      }`;
+}
+
+/**
+ * The row kernels on webgl. The forwards take an attr `packedOutput` (softmaxCrossEntropy's
+ * logSoftmax): the pass then writes tf's packed layout, four elements a texel, which tf's packed
+ * binary ops and the cross-entropy backward read without a packing program first.
+ */
 export function webglRowKernel(kernel: RowKernel): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const gl = backend as unknown as WebGLBackend;
     if (kernel === 'crossEntropy_backward') {
       const ls = inputs.ls as TensorInfo;
       const rows = (attrs as { rows: number }).rows;
-      // Unpacked, as ls (our forward's output) is: a packed variant, which has to pack ls
-      // first, measured slower than this with packed labels unpacked (docs/softmax.md).
-      const program = new RowProgram(['LS', 'LABELS', 'DY'], ls.shape.slice(), `
+      // Packed, as tf's binary ops are (an unpacked ls, or labels, is packed first by tf): four
+      // elements a texel. NaN tested (SwiftShader's exp(NaN) is 0); exp(-inf) is 0.
+      const program = new RowProgram(['LS', 'LABELS', 'DY'], ls.shape.slice(), mainOf(`
         ivec2 c = getOutputCoords();
-        float o = getLS(c.x, c.y);
-        setOutput(isnan(o) ? NAN : ((isinf(o) ? 0.0 : exp(o)) - getLABELS(c.x, c.y)) * (getDY() / ${rows}.0));`);
+        vec4 o = getLS(c.x, c.y);
+        setOutput(mix((exp(o) - getLABELS(c.x, c.y)) * (getDY().x / ${rows}.0), o, isnan(o)));`), { inputs: true, output: true });
       return gl.runWebGLProgram(program, [ls, inputs.labels as TensorInfo, inputs.dy as TensorInfo], 'float32');
     }
     const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
@@ -179,12 +219,13 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
     if (rows * n === 0) return gl.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
     const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
     const red = glslReduction(kernel, n);
-    const r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
+    const r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], mainOf(red.code)), red.variableNames.map((v) => ins[v]), 'float32');
     try {
       const pass = glslPass[kernel];
       const passInputs = pass.variableNames.map((v) => (v === 'R' ? r : ins[v]));
-      return gl.runWebGLProgram(new RowProgram(pass.variableNames, [rows, n], `
-        ivec2 c = getOutputCoords();${pass.code}`), passInputs, 'float32');
+      const packed = kernel.endsWith('forward') && (attrs as { packedOutput?: boolean }).packedOutput === true;
+      const program = new RowProgram(pass.variableNames, [rows, n], passMain(pass.value, [rows, n], packed), { output: packed });
+      return gl.runWebGLProgram(program, passInputs, 'float32');
     } finally {
       gl.disposeIntermediateTensorInfo(r);
     }

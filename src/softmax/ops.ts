@@ -50,10 +50,14 @@ function ref(kernel: RowKernel): KernelRef | null {
   return r;
 }
 
-/** The forward of a row op over the last axis (float32 x), without a gradient. */
-function forwardLast(op: RowOp, x: Tensor): Tensor {
+/**
+ * The forward of a row op over the last axis (float32 x), without a gradient. `packedOutput`: in
+ * tf's packed layout where the backend has one (webgl), for softmaxCrossEntropy's logSoftmax,
+ * which packed programs read next (the loss's tf ops and the fused backward).
+ */
+function forwardLast(op: RowOp, x: Tensor, packedOutput = false): Tensor {
   const k = ref(`${op}_forward`);
-  return k != null ? runDirect(k, { x }, {}) : composites[op](x);
+  return k != null ? runDirect(k, { x }, packedOutput ? { packedOutput } : {}) : composites[op](x);
 }
 
 /** The fused backward over the last axis: dx from dy and the saved output. */
@@ -187,25 +191,28 @@ function crossEntropyLast(labels: Tensor, logits: Tensor): Tensor {
   }
   const [rows] = logits.shape;
   if (!tapeIsRecording()) {
-    return tf.tidy(() => crossEntropyFromLogSoftmax(labels, forwardLast('logSoftmax', logits), rows));
+    return tf.tidy(() => crossEntropyFromLogSoftmax(labels, forwardLast('logSoftmax', logits, true), rows));
   }
-  const name = `${PREFIX}_${CE}_taped_${gradientDepth() >= 2 ? 'both' : 'output'}`;
+  const saved = savedVariant();
+  const name = `${PREFIX}_${CE}_taped_${saved}`;
   ensureTaped(name, (inputs) => {
-    const ls = forwardLast('logSoftmax', inputs.logits as Tensor);
+    const ls = forwardLast('logSoftmax', inputs.logits as Tensor, true);
     return [crossEntropyFromLogSoftmax(inputs.labels as Tensor, ls, rows), ls];
   });
   const [loss, ls] = engine.runKernel(name, { labels, logits }, { rows }) as Tensor[];
-  ls.dispose(); // the tape keeps its own copy
+  // The gradient reads [labels, ls] in either variant: 'view' saves both without tf's copy.
+  if (saved === 'view') [labels, ls].forEach((t) => saveWithoutCopy(loss, t));
+  ls.dispose(); // the tape keeps its own
   return loss;
 }
 
-for (const saved of ['output', 'both'] as const) {
+for (const saved of ['output', 'both', 'view'] as const) {
   const kernelName = `${PREFIX}_${CE}_taped_${saved}`;
   if (tf.getGradient(kernelName) != null) continue;
   tf.registerGradient({
     kernelName,
-    inputsToSave: saved === 'both' ? ['labels', 'logits'] : ['labels'],
-    outputsToSave: [false, true],
+    inputsToSave: saved === 'both' ? ['labels', 'logits'] : saved === 'output' ? ['labels'] : [],
+    outputsToSave: [false, saved !== 'view'],
     gradFunc: (dy: Tensor | Tensor[], tensors: Tensor[], attrs: NamedAttrMap) => {
       const dyLoss = (dy as Tensor[])[0];
       const rows = attrs.rows as number;
@@ -283,6 +290,11 @@ export function softmaxJacobian(s: TensorInput, axis = -1, options: SoftmaxJacob
 /** softmax or logSoftmax over the last axis without a tape: our forward kernel, or the composite. */
 export function runRowForward(op: RowOp, x: Tensor): Tensor {
   return forwardLast(op, x);
+}
+
+/** The logSoftmax(logits) softmaxCrossEntropy's forward computes and saves for its backward. */
+export function runCrossEntropySaved(logits: Tensor): Tensor {
+  return forwardLast('logSoftmax', logits, true);
 }
 
 /** What softmax's or logSoftmax's registered gradient runs at first order: the fused backward from the output. */

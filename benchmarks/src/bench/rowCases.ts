@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { logSoftmax, softmax, softmaxCrossEntropy } from 'tfjs-activations';
-import { runCrossEntropyBackward, runRowBackward, runRowForward } from 'tfjs-activations/kernels';
+import { runCrossEntropyBackward, runCrossEntropySaved, runRowBackward, runRowForward } from 'tfjs-activations/kernels';
 import type { BenchCase } from './cases';
 import type { BenchPass, Impl } from './types';
 
@@ -51,7 +51,8 @@ export function makeRowCase(name: RowBenchOp, pass: BenchPass, shape: number[]):
     if (pass === 'forward') {
       run = { custom: () => softmaxCrossEntropy(labels, x), builtin: () => tf.losses.softmaxCrossEntropy(labels, x) };
     } else if (pass === 'backward') {
-      const ls = runRowForward('logSoftmax', x);
+      // Each side's backward reads what its forward saved: ours the logSoftmax our loss saves.
+      const ls = runCrossEntropySaved(x);
       const logResult = tf.logSoftmax(x);
       owned.push(ls, logResult);
       run = {
