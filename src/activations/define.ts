@@ -5,7 +5,6 @@ import { renderGlslFunction } from '../expr/glsl';
 import { renderJs } from '../expr/js';
 import { renderTf } from '../expr/tf';
 import { renderWat } from '../expr/wat';
-import { splat } from '../expr/wat-lib';
 import { renderWgslFunction } from '../expr/wgsl';
 import type { ActivationDefinition, ActivationSpec, SavedTensor, ScalarReference, Tolerance, WatBody, WatFast } from './types';
 
@@ -51,13 +50,6 @@ function checkWatBody(name: string, field: string, b: unknown): void {
   if (fast !== undefined && (typeof fast?.min !== 'number' || Number.isNaN(fast.min) || typeof fast.code !== 'string')) {
     fail(name, `${field}.fast must be { min: a number, code: string }`);
   }
-}
-
-/** A body with a fast form as one v128 expression: the fast form where no lane is below its min. */
-function perVector(b: WatBody, input: string): string {
-  if (b.fast == null) return b.code;
-  const below = `(f32x4.lt (local.get ${input}) ${splat(b.fast.min)})`;
-  return `(if (result v128) (v128.any_true ${below}) (then ${b.code}) (else ${b.fast.code}))`;
 }
 
 function checkNumber(name: string, field: string, v: unknown, min = 0): number {
@@ -145,8 +137,8 @@ export function compileDefinition(spec: ActivationSpec): ActivationDefinition {
     compositeForward,
     compositeDerivative: (s: Tensor, alpha: number): Tensor => renderTf(derivative, s, alpha),
     wasm: {
-      forward: perVector(watForward, '$z'),
-      derivative: perVector(watDerivative, '$s'),
+      forward: watForward.code,
+      derivative: watDerivative.code,
       forwardFast: watForward.fast,
       derivativeFast: watDerivative.fast,
       // Every loop function of the module declares all of them (see src/kernels/wasm/source.ts).

@@ -141,11 +141,11 @@ export interface ActivationSpec {
 
 /** The WAT bodies of the wasm kernels (src/kernels/wasm/source.ts wraps them in loops). */
 export interface WasmSource {
-  /** g(z): the whole body, choosing per vector where the spec gives a fast one (WatBody.fast). */
+  /** g(z): the body right everywhere (WatBody.code). */
   forward: string;
   /** g'(s) from the saved tensor, likewise. */
   derivative: string;
-  /** The spec's fast bodies, which the main loop runs over blocks of vectors. */
+  /** The spec's fast bodies (WatBody.fast): the module chooses per vector and tests per block. */
   forwardFast?: WatFast;
   derivativeFast?: WatFast;
   locals: readonly string[];

@@ -47,17 +47,19 @@ ${funcs.join('\n')}
 }
 
 /**
- * One exported loop. `body` computes from the input's local; with `dyParam` the result is
- * multiplied by dy (dy * g', the order tf's gradients use for sigmoid; commutative anyway).
+ * One exported loop. `code` computes from the input's local (with `fast`, chosen per vector:
+ * perVector); with `dyParam` the result is multiplied by dy (dy * g', the order tf's gradients
+ * use for sigmoid; commutative anyway).
  */
 function loopFunc(
   name: string,
   input: Input,
-  body: string,
+  code: string,
   fast: WasmSource['forwardFast'],
   dyParam: string | null,
   src: WasmSource,
 ): string {
+  const body = perVector(code, fast, input.local);
   const pointers = dyParam != null ? [dyParam, input.param] : [input.param];
   const params = [...pointers, '$out'].map((p) => `(param ${p} i32)`).join(' ');
   const locals = [input.local, '$alpha', ...(fast != null ? ['$least'] : []), ...src.locals].map((l) => `(local ${l} v128)`).join(' ');
@@ -91,6 +93,12 @@ function loopFunc(
       (f32.store (local.get $out) (f32x4.extract_lane 0 ${lane}))
       ${advance(4)}
       (br $next))))`;
+}
+
+/** The body for one vector: with a fast form, that form where no lane is below its min. */
+function perVector(code: string, fast: WasmSource['forwardFast'], local: string): string {
+  if (fast == null) return code;
+  return `(if (result v128) (v128.any_true (f32x4.lt (local.get ${local}) ${splat(fast.min)})) (then ${code}) (else ${fast.code}))`;
 }
 
 /**
