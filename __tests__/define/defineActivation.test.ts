@@ -10,7 +10,7 @@ import { measureCase } from '../../benchmarks/src/bench/harness';
 import { parseActivations } from '../../benchmarks/src/commands/bench';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
 import { ulpDistance } from '../helpers/float32';
-import { throwaway } from '../helpers/throwaway';
+import { halfSquareSpec, throwaway } from '../helpers/throwaway';
 
 /*
  * defineActivation: a user's definition gets what the built-ins have (op, registered gradient,
@@ -114,18 +114,12 @@ it('is one of the registry names: opFor, the CLI lists, layers', async () => {
 describe('a hand-written watDerivative', () => {
   // g(z) = z^2 / 2 with g' = s; the body adds 2^-20, inside its stated derivativeAbs, so which
   // of the two ran shows in the bits.
-  const { mul } = expr;
   const OFFSET = 2 ** -20;
   const offsetName = 'halfSquareOffset';
-  defineActivation({
-    name: offsetName,
-    forward: (z) => mul(0.5, mul(z, z)),
-    derivative: (s) => s,
-    saves: 'input',
-    reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
+  defineActivation(halfSquareSpec(offsetName, {
     watDerivative: { code: `(f32x4.add (local.get $s) (v128.const f32x4 ${OFFSET} ${OFFSET} ${OFFSET} ${OFFSET}))`, locals: [] },
     tolerance: { derivativeAbs: 1e-5 },
-  });
+  }));
   // 70 elements: the cpu backend's SIMD path (64 and up) and the wasm kernels' vector loop and tail.
   const zs = Array.from({ length: 70 }, (_, i) => i / 8 - 4);
 
@@ -144,15 +138,7 @@ describe('a hand-written watDerivative', () => {
 
 it('a watDerivative with only tolerance.derivativeUlp is accepted (either bound will do)', () => {
   expect(() =>
-    defineActivation({
-      name: 'halfSquareUlpBound',
-      forward: (z) => expr.mul(0.5, expr.mul(z, z)),
-      derivative: (s) => s,
-      saves: 'input',
-      reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
-      watDerivative: { code: '(local.get $s)', locals: [] },
-      tolerance: { derivativeUlp: 1 },
-    }),
+    defineActivation(halfSquareSpec('halfSquareUlpBound', { watDerivative: { code: '(local.get $s)', locals: [] }, tolerance: { derivativeUlp: 1 } })),
   ).not.toThrow();
 });
 

@@ -1,5 +1,5 @@
 import { defineActivation, expr } from 'tfjs-activations';
-import type { DefinedActivation } from 'tfjs-activations';
+import type { ActivationSpec, DefinedActivation } from 'tfjs-activations';
 
 const { mul, sub, tanh } = expr;
 
@@ -28,4 +28,19 @@ export function throwaway(): DefinedActivation {
     },
   });
   return defined;
+}
+
+/**
+ * g(z) = z^2 / 2, g' = s (the input saved), g'' = 1: exact in float32 at multiples of 1/8, so
+ * where a test's hand-written WAT body (in `extra`) ran shows in the bits.
+ */
+export function halfSquareSpec(name: string, extra: Partial<ActivationSpec>): ActivationSpec {
+  return {
+    name,
+    forward: (z) => mul(0.5, mul(z, z)),
+    derivative: (s) => s,
+    saves: 'input',
+    reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
+    ...extra,
+  };
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { defineActivation, expr, opFor } from 'tfjs-activations';
+import { defineActivation, opFor } from 'tfjs-activations';
 import { NODE_BACKENDS, setBackend } from '../helpers/backends';
+import { halfSquareSpec } from '../helpers/throwaway';
 
 /*
  * A WAT body's fast form (WatBody.fast, src/kernels/wasm/source.ts): the module runs it over
@@ -20,14 +21,9 @@ describe('a user body with a fast form', () => {
   // g(z) = z^2 / 2; the fast form adds 2^-20 (exact for these z), so which form ran shows in the bits.
   const OFFSET = 2 ** -20;
   const half = '(f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.mul (local.get $z) (local.get $z)))';
-  defineActivation({
-    name: 'halfSquareFast',
-    forward: (z) => expr.mul(0.5, expr.mul(z, z)),
-    derivative: (s) => s,
-    saves: 'input',
-    reference: { value: (z) => (z * z) / 2, derivative: (z) => z, secondDerivative: () => 1 },
+  defineActivation(halfSquareSpec('halfSquareFast', {
     watForward: { code: half, locals: [], fast: { min: 0, code: `(f32x4.add ${half} (v128.const f32x4 ${OFFSET} ${OFFSET} ${OFFSET} ${OFFSET}))` } },
-  });
+  }));
   // Multiples of 1/8 in [0, 4), and -1 at LOW_AT; NaN (which the fast form takes) in block 3.
   const zs = Array.from({ length: N }, (_, i) => (LOW_AT.includes(i) ? -1 : i === 64 * 3 + 9 ? NaN : (i % 32) / 8));
   const tail = N - (N % 8);
