@@ -1,9 +1,10 @@
 /*
- * The performance targets: the four classic activations' (issue 7) and the ten tfjs-layers ones'
- * (issue 14), and the tables that check a benchmark's speedups against them, naming the cells that
- * miss (docs/benchmarks.md, via ./docs.ts).
+ * The performance targets: the four classic activations' (issue 7), the ten tfjs-layers ones'
+ * (issue 14) and the row-wise ops' (issue 15), and the tables that check a benchmark's speedups
+ * against them, naming the cells that miss (docs/benchmarks.md and docs/softmax.md, via ./docs.ts).
  */
 import { pairRows } from '../benchmarks/src/bench/format';
+import type { PairRow } from '../benchmarks/src/bench/format';
 import { formatSize } from '../benchmarks/src/bench/harness';
 import type { BenchPass, BenchReport, BenchResult } from '../benchmarks/src/bench/types';
 
@@ -48,6 +49,29 @@ const layersTargets: Target[] = [
 ];
 
 /**
+ * Issue 15's, at the shapes [100, 100], [1000, 1000] and [64, 32000] (sizes 1e4, 1e6, 2.048e6):
+ * on cpu and wasm backward >= 3x, forward+backward >= 2x (softmaxCrossEntropy's >= 3x), forward
+ * >= 1x; on the GPUs backward >= 2x at [1000, 1000].
+ */
+const ROWS_GPU_SIZE = 1000 * 1000;
+const rowTargets: Target[] = [
+  { backends: ['cpu', 'wasm'], pass: 'backward', min: () => 3, text: '>= 3x' },
+  {
+    backends: ['cpu', 'wasm'],
+    pass: 'forward+backward',
+    min: (a) => (a === 'softmaxCrossEntropy' ? 3 : 2),
+    text: '>= 2x; softmaxCrossEntropy >= 3x',
+  },
+  { backends: ['cpu', 'wasm'], pass: 'forward', min: () => 1, text: '>= 1x' },
+  { backends: GPU, pass: 'backward', min: (_, n) => (n === ROWS_GPU_SIZE ? 2 : null), text: '>= 2x at 1000x1000' },
+];
+
+/** Issue 15's targets table over the row-wise ops' results (docs/softmax.md). */
+export function rowTargetsTable(results: readonly BenchResult[]): string {
+  return targetTable(results, rowTargets);
+}
+
+/**
  * The targets tables: issue 7's over the four classic activations, then issue 14's over the
  * others, each with the activations the results hold.
  */
@@ -78,7 +102,9 @@ function targetTable(results: readonly BenchResult[], targets: readonly Target[]
         const min = t.min(r.activation, r.size);
         return min != null && r.speedup < min;
       });
-      const met = misses.length === 0 ? 'yes' : 'missed: ' + misses.map((r) => `${r.activation} ${formatSize(r.size)} (${fmt(r.speedup)})`).join(', ');
+      // A row-wise op's case is named by its shape (1000x1000), an elementwise one's by its size.
+      const where = (r: PairRow): string => r.custom.shape?.join('x') ?? formatSize(r.size);
+      const met = misses.length === 0 ? 'yes' : 'missed: ' + misses.map((r) => `${r.activation} ${where(r)} (${fmt(r.speedup)})`).join(', ');
       lines.push(`| ${backend} | ${t.pass} | ${perActivation.join(' | ')} | ${t.text} | ${met} |`);
     }
   }

@@ -2,7 +2,8 @@
  * The measurement write-ups in docs/ keep their tables between markers
  *   <!-- generated:NAME --> ... <!-- /generated:NAME -->
  * and this script makes each from the JSON data beside them (docs/bench.json, docs/bench-gpu.json,
- * docs/check.json), so a table is never typed by hand and never disagrees with its data. A test
+ * docs/check.json, docs/softmax-bench.json), so a table is never typed by hand and never
+ * disagrees with its data. A test
  * (__tests__/docs/generated.test.ts) fails when a table is out of date. It also renders the
  * speedup chart, docs/speedup.svg. Run: `npm run docs` (after a new bench or check JSON).
  */
@@ -13,7 +14,7 @@ import { formatSize } from '../benchmarks/src/bench/harness';
 import type { BenchReport } from '../benchmarks/src/bench/types';
 import { formatAccuracyTable } from '../benchmarks/src/check/checkAll';
 import type { CheckAllReport } from '../benchmarks/src/check/checkAll';
-import { targetsTable } from './docs-targets';
+import { rowTargetsTable, targetsTable } from './docs-targets';
 
 export const docsDir = path.resolve(__dirname, '..', 'docs');
 
@@ -21,11 +22,13 @@ export interface DocsData {
   bench: BenchReport;
   benchGpu: BenchReport;
   check: CheckAllReport;
+  /** The row-wise ops (softmax, logSoftmax, softmaxCrossEntropy) on every backend. */
+  softmax: BenchReport;
 }
 
 export function loadData(dir = docsDir): DocsData {
   const read = <T>(f: string): T => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as T;
-  return { bench: read('bench.json'), benchGpu: read('bench-gpu.json'), check: read('check.json') };
+  return { bench: read('bench.json'), benchGpu: read('bench-gpu.json'), check: read('check.json'), softmax: read('softmax-bench.json') };
 }
 
 /** An ISO time as the docs print it: 2026-12-01 12:05:22 UTC. */
@@ -66,6 +69,9 @@ export const generators: Record<string, (d: DocsData) => string> = {
   'gpu-provenance': (d) => provenance(d.benchGpu),
   'gpu-speedups': (d) => speedups(d.benchGpu),
   targets: (d) => targetsTable([...d.bench.results, ...d.benchGpu.results]),
+  'softmax-provenance': (d) => provenance(d.softmax),
+  'softmax-speedups': (d) => speedups(d.softmax),
+  'softmax-targets': (d) => rowTargetsTable(d.softmax.results),
   'check-provenance': (d) => `Run ${utc(d.check.date)}, orders ${d.check.orders.join(' and ')}, verdict ${d.check.ok ? 'PASS' : 'FAIL'}: ${d.check.backends.map((b) => `${b.backend} ${b.ran ? 'ran' : `not run (${b.reason})`}`).join('; ')}.`,
   accuracy: (d) => formatAccuracyTable(d.check),
 };
