@@ -56,21 +56,27 @@ export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
     }
     add(`${name}: forward within ${ulpBound} ulp of float64 where |result| >= 1e-30`, worst <= ulpBound, `max ${worst} ulp; ${figures.join('; ')}`);
 
-    // Backward from the saved output against the formula in float64 (bound: 8 eps of the terms).
-    const s = await op(x).data();
-    const g = await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), dy)))(x).data();
-    const dyv = await dy.data();
-    let bad = '';
-    for (let b = 0; b < 4 * 33 && bad === ''; b += 33) {
-      let dot = 0, abs = 0, sum = 0, absSum = 0;
-      for (let j = b; j < b + 33; j++) (dot += dyv[j] * s[j]), (abs += Math.abs(dyv[j] * s[j])), (sum += dyv[j]), (absSum += Math.abs(dyv[j]));
-      for (let j = b; j < b + 33; j++) {
-        const want = name === 'softmax' ? s[j] * (dyv[j] - dot) : dyv[j] - Math.exp(s[j]) * sum;
-        const bound = 8 * 2 ** -24 * (name === 'softmax' ? Math.abs(s[j]) * (Math.abs(dyv[j]) + abs) : Math.abs(dyv[j]) + Math.exp(s[j]) * absSum) + 1e-37;
-        if (!(Math.abs(g[j] - want) <= bound)) bad = `at ${j}: ${g[j]} vs ${want}`;
+    // Backward from the saved output against the formula in float64 (bound: 8 eps of the terms),
+    // on short rows and on rows whose sums the GPUs split into chunks (a whole last chunk, a part).
+    for (const [rows, n] of [[4, 33], [3, 2048], [2, 32000]]) {
+      const xs = tf.tensor2d(randomRows(rows * n, 3, 20 + n), [rows, n]);
+      const dys = tf.tensor2d(randomRows(rows * n, 1, 21 + n), [rows, n]);
+      const s = await op(xs).data();
+      const g = await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), dys)))(xs).data();
+      const dyv = await dys.data();
+      tf.dispose([xs, dys]);
+      let bad = '';
+      for (let b = 0; b < rows * n && bad === ''; b += n) {
+        let dot = 0, abs = 0, sum = 0, absSum = 0;
+        for (let j = b; j < b + n; j++) (dot += dyv[j] * s[j]), (abs += Math.abs(dyv[j] * s[j])), (sum += dyv[j]), (absSum += Math.abs(dyv[j]));
+        for (let j = b; j < b + n && bad === ''; j++) {
+          const want = name === 'softmax' ? s[j] * (dyv[j] - dot) : dyv[j] - Math.exp(s[j]) * sum;
+          const bound = 8 * 2 ** -24 * (name === 'softmax' ? Math.abs(s[j]) * (Math.abs(dyv[j]) + abs) : Math.abs(dyv[j]) + Math.exp(s[j]) * absSum) + 1e-37;
+          if (!(Math.abs(g[j] - want) <= bound)) bad = `at ${j}: ${g[j]} vs ${want}`;
+        }
       }
+      add(`${name}: backward within 8 eps of the from-output formula, [${rows}, ${n}]`, bad === '', bad || 'ok');
     }
-    add(`${name}: backward within 8 eps of the from-output formula`, bad === '', bad || 'ok');
 
     for (const order of [1, 2] as const) {
       const r = await gradcheck((v) => op(v), [tf.tensor2d(randomRows(12, 3, 9), [3, 4])], { order });
@@ -83,6 +89,12 @@ export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
     // The gradient carries a row's NaN: every element of a NaN row's dx is NaN, the other row's finite.
     const gNaN = (await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), tf.tensor2d([[1, 2, 3], [1, -1, 2]]))))(tf.tensor2d([[1, NaN, 2], [0, 1, 2]])).array()) as number[][];
     add(`${name}: gradient of a NaN row is NaN, of a finite row finite`, gNaN[0].every(Number.isNaN) && gNaN[1].every(Number.isFinite), JSON.stringify(gNaN));
+    // The same through the chunked sums of a long row: the NaN sits in the row's third chunk.
+    const long = randomRows(2 * 3000, 2, 31);
+    long[2500] = NaN;
+    const gLong = await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), tf.tensor2d(randomRows(2 * 3000, 1, 32), [2, 3000]))))(tf.tensor2d(long, [2, 3000])).data();
+    const longOk = gLong.subarray(0, 3000).every(Number.isNaN) && gLong.subarray(3000).every(Number.isFinite);
+    add(`${name}: gradient of a NaN row is NaN, of a finite row finite, rows of 3000`, longOk, longOk ? 'ok' : `first row NaN: ${gLong.subarray(0, 3000).every(Number.isNaN)}`);
     tf.dispose([x, dy]);
   }
   const logits = tf.tensor2d(randomRows(8 * 50, 4, 11), [8, 50]);

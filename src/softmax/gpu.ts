@@ -59,8 +59,16 @@ const GLSL_HELPERS = `
       }`;
 
 /**
+ * A backward's row sums (sum of dy s, or of dy) over a long row are split: each invocation sums
+ * SUM_CHUNK elements and a second program sums a row's chunks. One invocation a row left a
+ * [64, 32000] backward 64 invocations (on webgpu one workgroup, one core of SwiftShader's).
+ */
+const SUM_CHUNK = 1024;
+const chunksOf = (n: number): number => (n > SUM_CHUNK ? Math.ceil(n / SUM_CHUNK) : 1);
+
+/**
  * Per-row results: [rows, 2] for the forwards, (max, sum of e^(x - max)) for softmax and
- * (max, log(sum)) for logSoftmax; [rows, 1] for the backwards (sum of dy s, or of dy).
+ * (max, log(sum)) for logSoftmax; [rows, chunksOf(n)] for the backwards (sum of dy s, or of dy).
  */
 function glslReduction(kernel: RowKernel, n: number): { variableNames: string[]; width: number; code: string } {
   if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
@@ -95,21 +103,29 @@ function glslReduction(kernel: RowKernel, n: number): { variableNames: string[];
     };
   }
   const term = kernel === 'softmax_backward' ? 'getDY(c.x, j) * getS(c.x, j)' : 'getDY(c.x, j)';
-  return {
-    variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'],
-    width: 1,
-    code: `
+  const chunks = chunksOf(n);
+  return { variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'], width: chunks, code: glslSum(term, n, chunks) };
+}
+
+/**
+ * Compensated sums of `term` (at row c.x, column j) over j < n into [rows, chunks]: a row's whole
+ * sum with one chunk, else each output (row, k) sums its chunk of SUM_CHUNK columns.
+ */
+function glslSum(term: string, n: number, chunks: number): string {
+  const len = chunks > 1 ? SUM_CHUNK : n;
+  const column = chunks > 1 ? `int j = c.y * ${len} + k;${n % len === 0 ? '' : `\n          if (j >= ${n}) break;`}` : 'int j = k;';
+  return `
         ivec2 c = getOutputCoords();
         float s = 0.0;
         float comp = 0.0;
-        for (int j = 0; j < ${n}; j++) {
+        for (int k = 0; k < ${len}; k++) {
+          ${column}
           float y = ${term} - comp;
           float t = s + y;
           comp = (t - s) - y;
           s = t;
         }
-        setOutput(s - comp);`,
-  };
+        setOutput(s - comp);`;
 }
 
 /**
@@ -219,7 +235,13 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
     if (rows * n === 0) return gl.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
     const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
     const red = glslReduction(kernel, n);
-    const r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], mainOf(red.code)), red.variableNames.map((v) => ins[v]), 'float32');
+    let r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], mainOf(red.code)), red.variableNames.map((v) => ins[v]), 'float32');
+    if (kernel.endsWith('backward') && red.width > 1) {
+      // A row's chunk sums, summed.
+      const partial = r;
+      r = gl.runWebGLProgram(new RowProgram(['P'], [rows, 1], mainOf(glslSum('getP(c.x, j)', red.width, 1))), [partial], 'float32');
+      gl.disposeIntermediateTensorInfo(partial);
+    }
     try {
       const pass = glslPass[kernel];
       const passInputs = pass.variableNames.map((v) => (v === 'R' ? r : ins[v]));
@@ -357,21 +379,27 @@ function wgslReduction(kernel: RowKernel, n: number): { variableNames: string[];
     };
   }
   const term = kernel === 'softmax_backward' ? 'DY[b + j] * S[b + j]' : 'DY[b + j]';
-  return {
-    variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'],
-    width: 1,
-    code: `
-          let b = index * ${n};
+  const chunks = chunksOf(n);
+  return { variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'], width: chunks, code: wgslSum(term, n, chunks) };
+}
+
+/** glslSum in WGSL: `term` reads column j of the row starting at b. */
+function wgslSum(term: string, n: number, chunks: number): string {
+  const len = chunks > 1 ? SUM_CHUNK : n;
+  const start = chunks > 1 ? `let b = (index / ${chunks}) * ${n};\n          let first = (index % ${chunks}) * ${len};` : `let b = index * ${n};`;
+  const column = chunks > 1 ? `let j = first + k;${n % len === 0 ? '' : `\n            if (j >= ${n}) { break; }`}` : 'let j = k;';
+  return `
+          ${start}
           var s = 0.0;
           var comp = 0.0;
-          for (var j = 0; j < ${n}; j++) {
+          for (var k = 0; k < ${len}; k++) {
+            ${column}
             let y = ${term} - comp;
             let t = s + y;
             comp = (t - s) - y;
             s = t;
           }
-          result[index] = s - comp;`,
-  };
+          result[index] = s - comp;`;
 }
 
 const wgslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNames: string[]; code: string }> = {
@@ -420,7 +448,12 @@ export function webgpuRowKernel(kernel: RowKernel): KernelFunc {
     const red = wgslReduction(kernel, n);
     const key = `tfjsActivations_${kernel}_${n}`;
     if (rows * n === 0) return gpu.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
-    const r = gpu.runWebGPUProgram(new GpuRowProgram(`${key}_reduce`, red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
+    let r = gpu.runWebGPUProgram(new GpuRowProgram(`${key}_reduce`, red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
+    if (kernel.endsWith('backward') && red.width > 1) {
+      const partial = r;
+      r = gpu.runWebGPUProgram(new GpuRowProgram(`tfjsActivations_sum_${red.width}`, ['P'], [rows, 1], wgslSum('P[b + j]', red.width, 1)), [partial], 'float32');
+      gpu.disposeData(partial.dataId);
+    }
     try {
       const pass = wgslPass[kernel];
       return gpu.runWebGPUProgram(
