@@ -86,6 +86,23 @@ export async function rowChecks(ulpBound: number): Promise<RowCheck[]> {
     const nanRows = conv.slice(0, 3).every((row) => row.every(Number.isNaN));
     const limit = conv[3][0] === (name === 'softmax' ? 0 : -Infinity);
     add(`${name}: conventions (NaN rows, -Infinity element)`, nanRows && limit, JSON.stringify(conv));
+    // The same on rows of 3000, which the GPUs reduce in chunks: a NaN in the third chunk, a
+    // +Infinity, all -Infinity, -Infinity elements in the first and last chunks, and a row of one
+    // value (its max in every chunk: logSoftmax counts the max's exact 1s across chunks).
+    const n3 = 3000;
+    const rowsLong = [randomRows(n3, 3, 41), randomRows(n3, 3, 42), new Array<number>(n3).fill(-Infinity), randomRows(n3, 3, 43), new Array<number>(n3).fill(7)];
+    rowsLong[0][2500] = NaN;
+    rowsLong[1][2100] = Infinity;
+    rowsLong[3][10] = -Infinity;
+    rowsLong[3][n3 - 1] = -Infinity;
+    const flat = rowsLong.flatMap((r) => Array.from(r));
+    const gotLong = await op(tf.tensor2d(flat, [5, n3])).data();
+    const wantLong = refs[name](flat.slice(3 * n3), n3);
+    const badRows = gotLong.subarray(0, 3 * n3).every(Number.isNaN);
+    const edge = name === 'softmax' ? 0 : -Infinity;
+    const atInf = gotLong[3 * n3 + 10] === edge && gotLong[4 * n3 - 1] === edge;
+    const restUlp = maxUlp(gotLong.subarray(3 * n3), wantLong);
+    add(`${name}: conventions on rows of 3000 (NaN, +Infinity, all -Infinity, -Infinity elements, one value)`, badRows && atInf && restUlp <= ulpBound, `NaN rows ${badRows}, -Infinity elements ${atInf}, others ${restUlp} ulp`);
     // The gradient carries a row's NaN: every element of a NaN row's dx is NaN, the other row's finite.
     const gNaN = (await tf.grad((v: Tensor) => tf.sum(tf.mul(op(v), tf.tensor2d([[1, 2, 3], [1, -1, 2]]))))(tf.tensor2d([[1, NaN, 2], [0, 1, 2]])).array()) as number[][];
     add(`${name}: gradient of a NaN row is NaN, of a finite row finite`, gNaN[0].every(Number.isNaN) && gNaN[1].every(Number.isFinite), JSON.stringify(gNaN));

@@ -59,52 +59,149 @@ const GLSL_HELPERS = `
       }`;
 
 /**
- * A backward's row sums (sum of dy s, or of dy) over a long row are split: each invocation sums
- * SUM_CHUNK elements and a second program sums a row's chunks. One invocation a row left a
- * [64, 32000] backward 64 invocations (on webgpu one workgroup, one core of SwiftShader's).
+ * A long row's reduction is split: each invocation reduces SUM_CHUNK elements and a further
+ * program combines a row's chunks. One invocation a row left a [64, 32000] reduction 64
+ * invocations (on webgpu one workgroup, one of SwiftShader's cores; a sliver of a real GPU).
  */
 const SUM_CHUNK = 1024;
 const chunksOf = (n: number): number => (n > SUM_CHUNK ? Math.ceil(n / SUM_CHUNK) : 1);
 
 /**
- * Per-row results: [rows, 2] for the forwards, (max, sum of e^(x - max)) for softmax and
- * (max, log(sum)) for logSoftmax; [rows, chunksOf(n)] for the backwards (sum of dy s, or of dy).
+ * One program of a reduction: its inputs are the kernel's (X; DY, S) and the outputs of the stages
+ * before it (P the first's, Q the second's); the last stage's output is R, the pass's input.
  */
-function glslReduction(kernel: RowKernel, n: number): { variableNames: string[]; width: number; code: string } {
-  if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
-    const log = kernel === 'logSoftmax_forward';
-    return {
-      variableNames: ['X'],
-      width: 2,
-      code: `
-        ivec2 c = getOutputCoords();
-        float m = getX(c.x, 0);
+interface Stage {
+  variableNames: string[];
+  width: number;
+  code: string;
+}
+
+/**
+ * The per-row results R: [rows, 2] for the forwards, (max, sum of e^(x - max)) for softmax and
+ * (max, log(sum)) for logSoftmax; [rows, 1] for the backwards (sum of dy s, or of dy). A row of
+ * more than SUM_CHUNK elements takes chunks: the backward sums each chunk, then the chunks'
+ * sums; the forward takes each chunk's max, then each chunk's sum of e^(x - max) against the
+ * row's max (and for logSoftmax, apart, its count of elements equal to the max), then the row's.
+ * Every term is the one-program form's, only the order of the compensated sums differs.
+ */
+function glslStages(kernel: RowKernel, n: number): Stage[] {
+  const chunks = chunksOf(n);
+  if (kernel === 'softmax_backward' || kernel === 'logSoftmax_backward') {
+    const term = kernel === 'softmax_backward' ? 'getDY(c.x, j) * getS(c.x, j)' : 'getDY(c.x, j)';
+    const variableNames = kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'];
+    if (chunks === 1) return [{ variableNames, width: 1, code: glslSum(term, n, 1) }];
+    return [
+      { variableNames, width: chunks, code: glslSum(term, n, chunks) },
+      { variableNames: ['P'], width: 1, code: glslSum('getP(c.x, j)', chunks, 1) },
+    ];
+  }
+  const log = kernel === 'logSoftmax_forward';
+  // The row's max from its chunks' (m, over j < count of M): NaN in the row, +Infinity in it, or
+  // all -Infinity make the row NaN.
+  const rowMax = (get: (j: string) => string, count: number) => `
+        float m = ${get('0')};
         bool bad = false;
-        for (int j = 0; j < ${n}; j++) {
-          float v = getX(c.x, j);
+        for (int j = 0; j < ${count}; j++) {
+          float v = ${get('j')};
           if (isnan(v)) bad = true;
           m = max(m, v);
         }
-        // NaN, +Infinity in the row, or all -Infinity: the row is NaN.
-        if (bad || isinf(m)) { setOutput(NAN); return; }
-        if (c.y == 0) { setOutput(m); return; }
+        if (bad || isinf(m)) { setOutput(NAN); return; }`;
+  // Compensated sum of e^(x - m) over the columns `column` gives (logSoftmax: the max's exact 1s
+  // counted apart, in ones).
+  const expSum = (len: number, column: string) => `
         float s = 0.0;
         float comp = 0.0;
         float ones = 0.0;
-        for (int j = 0; j < ${n}; j++) {
+        for (int k = 0; k < ${len}; k++) {
+          ${column}
           float v = getX(c.x, j);
           ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
           float y = (isinf(v) ? 0.0 : expDiff(v, m)) - comp;
           float t = s + y;
           comp = (t - s) - y;
           s = t;
-        }
-        setOutput(${log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp'});`,
-    };
+        }`;
+  const result = log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp';
+  if (chunks === 1) {
+    return [{
+      variableNames: ['X'],
+      width: 2,
+      code: `
+        ivec2 c = getOutputCoords();${rowMax((j) => `getX(c.x, ${j})`, n)}
+        if (c.y == 0) { setOutput(m); return; }${expSum(n, 'int j = k;')}
+        setOutput(${result});`,
+    }];
   }
-  const term = kernel === 'softmax_backward' ? 'getDY(c.x, j) * getS(c.x, j)' : 'getDY(c.x, j)';
-  const chunks = chunksOf(n);
-  return { variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'], width: chunks, code: glslSum(term, n, chunks) };
+  const column = (chunk: string) => `int j = ${chunk} * ${SUM_CHUNK} + k;${n % SUM_CHUNK === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
+  // logSoftmax's chunk sums are (sum, count of the max) pairs: column 2k the sum, 2k + 1 the count.
+  const perChunk = log ? 2 : 1;
+  return [
+    {
+      variableNames: ['X'],
+      width: chunks,
+      code: `
+        ivec2 c = getOutputCoords();
+        float m = getX(c.x, c.y * ${SUM_CHUNK});
+        bool bad = false;
+        for (int k = 0; k < ${SUM_CHUNK}; k++) {
+          ${column('c.y')}
+          float v = getX(c.x, j);
+          if (isnan(v)) bad = true;
+          m = max(m, v);
+        }
+        setOutput(bad ? NAN : m);`,
+    },
+    {
+      variableNames: ['X', 'P'],
+      width: chunks * perChunk,
+      code: `
+        ivec2 c = getOutputCoords();${rowMax((j) => `getP(c.x, ${j})`, chunks)}
+        int chunk = c.y / ${perChunk};${log ? `
+        if (c.y - chunk * 2 == 1) {
+          float count = 0.0;
+          for (int k = 0; k < ${SUM_CHUNK}; k++) {
+            ${column('chunk')}
+            if (getX(c.x, j) == m) count += 1.0;
+          }
+          setOutput(count);
+          return;
+        }` : ''}${expSum(SUM_CHUNK, column('chunk'))}
+        setOutput(s - comp);`,
+    },
+    {
+      variableNames: ['P', 'Q'],
+      width: 2,
+      code: `
+        ivec2 c = getOutputCoords();${rowMax((j) => `getP(c.x, ${j})`, chunks)}
+        if (c.y == 0) { setOutput(m); return; }
+        float s = 0.0;
+        float comp = 0.0;
+        float ones = 0.0;
+        for (int j = 0; j < ${chunks}; j++) {
+          float y = getQ(c.x, j * ${perChunk}) - comp;
+          float t = s + y;
+          comp = (t - s) - y;
+          s = t;${log ? '\n          ones += getQ(c.x, j * 2 + 1);' : ''}
+        }
+        setOutput(${result});`,
+    },
+  ];
+}
+
+/** Runs a reduction's stages in order and returns the last one's output, the others disposed. */
+function runStages(stages: Stage[], ins: Record<string, TensorInfo>, run: (stage: Stage, inputs: TensorInfo[]) => TensorInfo, dispose: (t: TensorInfo) => void): TensorInfo {
+  const outs: TensorInfo[] = [];
+  const input = (v: string): TensorInfo => (v === 'P' ? outs[0] : v === 'Q' ? outs[1] : ins[v]);
+  try {
+    for (const stage of stages) outs.push(run(stage, stage.variableNames.map(input)));
+  } catch (e) {
+    outs.forEach(dispose);
+    throw e;
+  }
+  const last = outs.pop() as TensorInfo;
+  outs.forEach(dispose);
+  return last;
 }
 
 /**
@@ -234,14 +331,8 @@ export function webglRowKernel(kernel: RowKernel): KernelFunc {
     const [rows, n] = first.shape;
     if (rows * n === 0) return gl.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
     const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
-    const red = glslReduction(kernel, n);
-    let r = gl.runWebGLProgram(new RowProgram(red.variableNames, [rows, red.width], mainOf(red.code)), red.variableNames.map((v) => ins[v]), 'float32');
-    if (kernel.endsWith('backward') && red.width > 1) {
-      // A row's chunk sums, summed.
-      const partial = r;
-      r = gl.runWebGLProgram(new RowProgram(['P'], [rows, 1], mainOf(glslSum('getP(c.x, j)', red.width, 1))), [partial], 'float32');
-      gl.disposeIntermediateTensorInfo(partial);
-    }
+    const r = runStages(glslStages(kernel, n), ins, (stage, inputs) =>
+      gl.runWebGLProgram(new RowProgram(stage.variableNames, [rows, stage.width], mainOf(stage.code)), inputs, 'float32'), (t) => gl.disposeIntermediateTensorInfo(t));
     try {
       const pass = glslPass[kernel];
       const passInputs = pass.variableNames.map((v) => (v === 'R' ? r : ins[v]));
@@ -346,41 +437,112 @@ const WGSL_HELPERS = `
         return 2.0 * z * (1.0 + z2 * (${ATANH_SERIES}));
       }`;
 
-function wgslReduction(kernel: RowKernel, n: number): { variableNames: string[]; width: number; code: string } {
-  if (kernel === 'softmax_forward' || kernel === 'logSoftmax_forward') {
-    const log = kernel === 'logSoftmax_forward';
-    return {
-      variableNames: ['X'],
-      width: 2,
-      code: `
-          let r = index / 2;
-          let b = r * ${n};
-          var m = X[b];
+/** glslStages in WGSL: an invocation's index is its output element, row-major. */
+function wgslStages(kernel: RowKernel, n: number): Stage[] {
+  const chunks = chunksOf(n);
+  if (kernel === 'softmax_backward' || kernel === 'logSoftmax_backward') {
+    const term = kernel === 'softmax_backward' ? 'DY[b + j] * S[b + j]' : 'DY[b + j]';
+    const variableNames = kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'];
+    if (chunks === 1) return [{ variableNames, width: 1, code: wgslSum(term, n, 1) }];
+    return [
+      { variableNames, width: chunks, code: wgslSum(term, n, chunks) },
+      { variableNames: ['P'], width: 1, code: wgslSum('P[b + j]', chunks, 1) },
+    ];
+  }
+  const log = kernel === 'logSoftmax_forward';
+  // The row's max from M[base + j], j < count.
+  const rowMax = (get: (j: string) => string, count: number) => `
+          var m = ${get('0')};
           var bad = false;
-          for (var j = 0; j < ${n}; j++) {
-            let v = X[b + j];
+          for (var j = 0; j < ${count}; j++) {
+            let v = ${get('j')};
             if (isnan(v)) { bad = true; }
             m = max(m, v);
           }
-          if (bad || isinf(m)) { result[index] = uniforms.NAN; return; }
-          if (index % 2 == 0) { result[index] = m; return; }
+          if (bad || isinf(m)) { result[index] = uniforms.NAN; return; }`;
+  const expSum = (len: number, column: string) => `
           var s = 0.0;
           var comp = 0.0;
           var ones = 0.0;
-          for (var j = 0; j < ${n}; j++) {
+          for (var k = 0; k < ${len}; k++) {
+            ${column}
             let v = X[b + j];
             ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
             let y = select(expDiff(v, m), 0.0, isinf(v)) - comp;
             let t = s + y;
             comp = (t - s) - y;
             s = t;
-          }
-          result[index] = ${log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp'};`,
-    };
+          }`;
+  const result = log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp';
+  if (chunks === 1) {
+    return [{
+      variableNames: ['X'],
+      width: 2,
+      code: `
+          let r = index / 2;
+          let b = r * ${n};${rowMax((j) => `X[b + ${j}]`, n)}
+          if (index % 2 == 0) { result[index] = m; return; }${expSum(n, 'let j = k;')}
+          result[index] = ${result};`,
+    }];
   }
-  const term = kernel === 'softmax_backward' ? 'DY[b + j] * S[b + j]' : 'DY[b + j]';
-  const chunks = chunksOf(n);
-  return { variableNames: kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'], width: chunks, code: wgslSum(term, n, chunks) };
+  const column = (chunk: string) => `let j = ${chunk} * ${SUM_CHUNK} + k;${n % SUM_CHUNK === 0 ? '' : `\n            if (j >= ${n}) { break; }`}`;
+  const perChunk = log ? 2 : 1;
+  const width = chunks * perChunk;
+  return [
+    {
+      variableNames: ['X'],
+      width: chunks,
+      code: `
+          let r = index / ${chunks};
+          let chunk = index % ${chunks};
+          let b = r * ${n};
+          var m = X[b + chunk * ${SUM_CHUNK}];
+          var bad = false;
+          for (var k = 0; k < ${SUM_CHUNK}; k++) {
+            ${column('chunk')}
+            let v = X[b + j];
+            if (isnan(v)) { bad = true; }
+            m = max(m, v);
+          }
+          result[index] = select(m, uniforms.NAN, bad);`,
+    },
+    {
+      variableNames: ['X', 'P'],
+      width,
+      code: `
+          let r = index / ${width};
+          let col = index % ${width};
+          let b = r * ${n};${rowMax((j) => `P[r * ${chunks} + ${j}]`, chunks)}
+          let chunk = col / ${perChunk};${log ? `
+          if (col % 2 == 1) {
+            var count = 0.0;
+            for (var k = 0; k < ${SUM_CHUNK}; k++) {
+              ${column('chunk')}
+              if (X[b + j] == m) { count += 1.0; }
+            }
+            result[index] = count;
+            return;
+          }` : ''}${expSum(SUM_CHUNK, column('chunk'))}
+          result[index] = s - comp;`,
+    },
+    {
+      variableNames: ['P', 'Q'],
+      width: 2,
+      code: `
+          let r = index / 2;${rowMax((j) => `P[r * ${chunks} + ${j}]`, chunks)}
+          if (index % 2 == 0) { result[index] = m; return; }
+          var s = 0.0;
+          var comp = 0.0;
+          var ones = 0.0;
+          for (var j = 0; j < ${chunks}; j++) {
+            let y = Q[r * ${width} + j * ${perChunk}] - comp;
+            let t = s + y;
+            comp = (t - s) - y;
+            s = t;${log ? `\n            ones += Q[r * ${width} + j * 2 + 1];` : ''}
+          }
+          result[index] = ${result};`,
+    },
+  ];
 }
 
 /** glslSum in WGSL: `term` reads column j of the row starting at b. */
@@ -445,15 +607,10 @@ export function webgpuRowKernel(kernel: RowKernel): KernelFunc {
     const first = (kernel.endsWith('forward') ? inputs.x : inputs.s) as TensorInfo;
     const [rows, n] = first.shape;
     const ins: Record<string, TensorInfo> = kernel.endsWith('forward') ? { X: first } : { DY: inputs.dy as TensorInfo, S: first };
-    const red = wgslReduction(kernel, n);
     const key = `tfjsActivations_${kernel}_${n}`;
     if (rows * n === 0) return gpu.makeTensorInfo(first.shape.slice(), 'float32', new Float32Array(0));
-    let r = gpu.runWebGPUProgram(new GpuRowProgram(`${key}_reduce`, red.variableNames, [rows, red.width], red.code), red.variableNames.map((v) => ins[v]), 'float32');
-    if (kernel.endsWith('backward') && red.width > 1) {
-      const partial = r;
-      r = gpu.runWebGPUProgram(new GpuRowProgram(`tfjsActivations_sum_${red.width}`, ['P'], [rows, 1], wgslSum('P[b + j]', red.width, 1)), [partial], 'float32');
-      gpu.disposeData(partial.dataId);
-    }
+    const r = runStages(wgslStages(kernel, n), ins, (stage, inputs) =>
+      gpu.runWebGPUProgram(new GpuRowProgram(`${key}_stage${stage.width}_${stage.variableNames.join('')}`, stage.variableNames, [rows, stage.width], stage.code), inputs, 'float32'), (t) => gpu.disposeData(t.dataId));
     try {
       const pass = wgslPass[kernel];
       return gpu.runWebGPUProgram(
