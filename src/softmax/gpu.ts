@@ -134,7 +134,9 @@ function glslStages(kernel: RowKernel, n: number): Stage[] {
     }];
   }
   const column = (chunk: string) => `int j = ${chunk} * ${SUM_CHUNK} + k;${n % SUM_CHUNK === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
-  // logSoftmax's chunk sums are (sum, count of the max) pairs: column 2k the sum, 2k + 1 the count.
+  // logSoftmax's second stage has twice the columns: chunk k's sum at k, its count of the max at
+  // chunks + k (in blocks, so that neighbouring invocations, which a GPU runs in lockstep, take
+  // the same branch; interleaved, the counts measured no faster than one invocation a row).
   const perChunk = log ? 2 : 1;
   return [
     {
@@ -157,8 +159,9 @@ function glslStages(kernel: RowKernel, n: number): Stage[] {
       width: chunks * perChunk,
       code: `
         ivec2 c = getOutputCoords();${rowMax((j) => `getP(c.x, ${j})`, chunks)}
-        int chunk = c.y / ${perChunk};${log ? `
-        if (c.y - chunk * 2 == 1) {
+        int chunk = c.y;${log ? `
+        if (c.y >= ${chunks}) {
+          chunk = c.y - ${chunks};
           float count = 0.0;
           for (int k = 0; k < ${SUM_CHUNK}; k++) {
             ${column('chunk')}
@@ -179,10 +182,10 @@ function glslStages(kernel: RowKernel, n: number): Stage[] {
         float comp = 0.0;
         float ones = 0.0;
         for (int j = 0; j < ${chunks}; j++) {
-          float y = getQ(c.x, j * ${perChunk}) - comp;
+          float y = getQ(c.x, j) - comp;
           float t = s + y;
           comp = (t - s) - y;
-          s = t;${log ? '\n          ones += getQ(c.x, j * 2 + 1);' : ''}
+          s = t;${log ? `\n          ones += getQ(c.x, ${chunks} + j);` : ''}
         }
         setOutput(${result});`,
     },
@@ -513,8 +516,9 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
           let r = index / ${width};
           let col = index % ${width};
           let b = r * ${n};${rowMax((j) => `P[r * ${chunks} + ${j}]`, chunks)}
-          let chunk = col / ${perChunk};${log ? `
-          if (col % 2 == 1) {
+          var chunk = col;${log ? `
+          if (col >= ${chunks}) {
+            chunk = col - ${chunks};
             var count = 0.0;
             for (var k = 0; k < ${SUM_CHUNK}; k++) {
               ${column('chunk')}
@@ -535,10 +539,10 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
           var comp = 0.0;
           var ones = 0.0;
           for (var j = 0; j < ${chunks}; j++) {
-            let y = Q[r * ${width} + j * ${perChunk}] - comp;
+            let y = Q[r * ${width} + j] - comp;
             let t = s + y;
             comp = (t - s) - y;
-            s = t;${log ? `\n            ones += Q[r * ${width} + j * 2 + 1];` : ''}
+            s = t;${log ? `\n            ones += Q[r * ${width} + ${chunks} + j];` : ''}
           }
           result[index] = ${result};`,
     },
