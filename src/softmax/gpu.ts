@@ -80,9 +80,9 @@ interface Stage {
  * The per-row results R: [rows, 2] for the forwards, (max, sum of e^(x - max)) for softmax and
  * (max, log(sum)) for logSoftmax; [rows, 1] for the backwards (sum of dy s, or of dy). A row of
  * more than SUM_CHUNK elements takes chunks: the backward sums each chunk, then the chunks'
- * sums; the forward takes each chunk's max, then each chunk's sum of e^(x - max) against the
- * row's max (and for logSoftmax, apart, its count of elements equal to the max), then the row's.
- * Every term is the one-program form's, only the order of the compensated sums differs.
+ * sums. The forward, for any row, takes each chunk's max, then each chunk's sum of e^(x - max)
+ * against the row's max, then the row's (max, sum). Every term is that of one compensated sum
+ * over the row; only the order of summation differs.
  */
 function glslStages(kernel: RowKernel, n: number): Stage[] {
   const chunks = chunksOf(n);
@@ -96,57 +96,31 @@ function glslStages(kernel: RowKernel, n: number): Stage[] {
     ];
   }
   const log = kernel === 'logSoftmax_forward';
-  // The row's max from its chunks' (m, over j < count of M): NaN in the row, +Infinity in it, or
-  // all -Infinity make the row NaN.
-  const rowMax = (get: (j: string) => string, count: number) => `
-        float m = ${get('0')};
+  // Rows of up to SUM_CHUNK are one chunk: the same stages, so that no invocation waits on a
+  // neighbour's longer loop (one program computing both max and sum left half of them idle).
+  const len = Math.min(n, SUM_CHUNK);
+  const column = (chunk: string) => `int j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
+  // The row's max m from its chunks' maxes (P), and `at`, the first chunk holding it; NaN in the
+  // row, +Infinity in it, or all -Infinity make the row NaN.
+  const rowMax = `
+        float m = getP(c.x, 0);
+        int at = 0;
         bool bad = false;
-        for (int j = 0; j < ${count}; j++) {
-          float v = ${get('j')};
+        for (int j = 0; j < ${chunks}; j++) {
+          float v = getP(c.x, j);
           if (isnan(v)) bad = true;
-          m = max(m, v);
+          if (v > m) { m = v; at = j; }
         }
         if (bad || isinf(m)) { setOutput(NAN); return; }`;
-  // Compensated sum of e^(x - m) over the columns `column` gives (logSoftmax: the max's exact 1s
-  // counted apart, in ones).
-  const expSum = (len: number, column: string) => `
-        float s = 0.0;
-        float comp = 0.0;
-        float ones = 0.0;
-        for (int k = 0; k < ${len}; k++) {
-          ${column}
-          float v = getX(c.x, j);
-          ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
-          float y = (isinf(v) ? 0.0 : expDiff(v, m)) - comp;
-          float t = s + y;
-          comp = (t - s) - y;
-          s = t;
-        }`;
-  const result = log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp';
-  if (chunks === 1) {
-    return [{
-      variableNames: ['X'],
-      width: 2,
-      code: `
-        ivec2 c = getOutputCoords();${rowMax((j) => `getX(c.x, ${j})`, n)}
-        if (c.y == 0) { setOutput(m); return; }${expSum(n, 'int j = k;')}
-        setOutput(${result});`,
-    }];
-  }
-  const column = (chunk: string) => `int j = ${chunk} * ${SUM_CHUNK} + k;${n % SUM_CHUNK === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
-  // logSoftmax's second stage has twice the columns: chunk k's sum at k, its count of the max at
-  // chunks + k (in blocks, so that neighbouring invocations, which a GPU runs in lockstep, take
-  // the same branch; interleaved, the counts measured no faster than one invocation a row).
-  const perChunk = log ? 2 : 1;
   return [
     {
       variableNames: ['X'],
       width: chunks,
       code: `
         ivec2 c = getOutputCoords();
-        float m = getX(c.x, c.y * ${SUM_CHUNK});
+        float m = getX(c.x, c.y * ${len});
         bool bad = false;
-        for (int k = 0; k < ${SUM_CHUNK}; k++) {
+        for (int k = 0; k < ${len}; k++) {
           ${column('c.y')}
           float v = getX(c.x, j);
           if (isnan(v)) bad = true;
@@ -155,39 +129,43 @@ function glslStages(kernel: RowKernel, n: number): Stage[] {
         setOutput(bad ? NAN : m);`,
     },
     {
+      // A chunk's compensated sum of e^(x - m). logSoftmax counts the max's exact 1s apart
+      // (ones) and adds them back less the one 1 its log1p takes out, in the first chunk holding
+      // the max: the chunks' results then sum to the one-chunk form's (ones - 1) + sum.
       variableNames: ['X', 'P'],
-      width: chunks * perChunk,
+      width: chunks,
       code: `
-        ivec2 c = getOutputCoords();${rowMax((j) => `getP(c.x, ${j})`, chunks)}
-        int chunk = c.y;${log ? `
-        if (c.y >= ${chunks}) {
-          chunk = c.y - ${chunks};
-          float count = 0.0;
-          for (int k = 0; k < ${SUM_CHUNK}; k++) {
-            ${column('chunk')}
-            if (getX(c.x, j) == m) count += 1.0;
-          }
-          setOutput(count);
-          return;
-        }` : ''}${expSum(SUM_CHUNK, column('chunk'))}
-        setOutput(s - comp);`,
-    },
-    {
-      variableNames: ['P', 'Q'],
-      width: 2,
-      code: `
-        ivec2 c = getOutputCoords();${rowMax((j) => `getP(c.x, ${j})`, chunks)}
-        if (c.y == 0) { setOutput(m); return; }
+        ivec2 c = getOutputCoords();${rowMax}
         float s = 0.0;
         float comp = 0.0;
         float ones = 0.0;
+        for (int k = 0; k < ${len}; k++) {
+          ${column('c.y')}
+          float v = getX(c.x, j);
+          ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
+          float y = (isinf(v) ? 0.0 : expDiff(v, m)) - comp;
+          float t = s + y;
+          comp = (t - s) - y;
+          s = t;
+        }
+        setOutput(${log ? '(ones - (c.y == at ? 1.0 : 0.0)) + (s - comp)' : 's - comp'});`,
+    },
+    {
+      // (max, sum): the chunks' sums summed; logSoftmax's log(sum) as log1p of the rest.
+      variableNames: ['P', 'Q'],
+      width: 2,
+      code: `
+        ivec2 c = getOutputCoords();${rowMax}
+        if (c.y == 0) { setOutput(m); return; }
+        float s = 0.0;
+        float comp = 0.0;
         for (int j = 0; j < ${chunks}; j++) {
           float y = getQ(c.x, j) - comp;
           float t = s + y;
           comp = (t - s) - y;
-          s = t;${log ? `\n          ones += getQ(c.x, ${chunks} + j);` : ''}
+          s = t;
         }
-        setOutput(${result});`,
+        setOutput(${log ? 'log1pNonNegative(s - comp)' : 's - comp'});`,
     },
   ];
 }
@@ -453,44 +431,18 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
     ];
   }
   const log = kernel === 'logSoftmax_forward';
-  // The row's max from M[base + j], j < count.
-  const rowMax = (get: (j: string) => string, count: number) => `
-          var m = ${get('0')};
+  const len = Math.min(n, SUM_CHUNK);
+  const column = (chunk: string) => `let j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n            if (j >= ${n}) { break; }`}`;
+  const rowMax = `
+          var m = P[r * ${chunks}];
+          var at = 0;
           var bad = false;
-          for (var j = 0; j < ${count}; j++) {
-            let v = ${get('j')};
+          for (var j = 0; j < ${chunks}; j++) {
+            let v = P[r * ${chunks} + j];
             if (isnan(v)) { bad = true; }
-            m = max(m, v);
+            if (v > m) { m = v; at = j; }
           }
           if (bad || isinf(m)) { result[index] = uniforms.NAN; return; }`;
-  const expSum = (len: number, column: string) => `
-          var s = 0.0;
-          var comp = 0.0;
-          var ones = 0.0;
-          for (var k = 0; k < ${len}; k++) {
-            ${column}
-            let v = X[b + j];
-            ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
-            let y = select(expDiff(v, m), 0.0, isinf(v)) - comp;
-            let t = s + y;
-            comp = (t - s) - y;
-            s = t;
-          }`;
-  const result = log ? 'log1pNonNegative((ones - 1.0) + (s - comp))' : 's - comp';
-  if (chunks === 1) {
-    return [{
-      variableNames: ['X'],
-      width: 2,
-      code: `
-          let r = index / 2;
-          let b = r * ${n};${rowMax((j) => `X[b + ${j}]`, n)}
-          if (index % 2 == 0) { result[index] = m; return; }${expSum(n, 'let j = k;')}
-          result[index] = ${result};`,
-    }];
-  }
-  const column = (chunk: string) => `let j = ${chunk} * ${SUM_CHUNK} + k;${n % SUM_CHUNK === 0 ? '' : `\n            if (j >= ${n}) { break; }`}`;
-  const perChunk = log ? 2 : 1;
-  const width = chunks * perChunk;
   return [
     {
       variableNames: ['X'],
@@ -499,9 +451,9 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
           let r = index / ${chunks};
           let chunk = index % ${chunks};
           let b = r * ${n};
-          var m = X[b + chunk * ${SUM_CHUNK}];
+          var m = X[b + chunk * ${len}];
           var bad = false;
-          for (var k = 0; k < ${SUM_CHUNK}; k++) {
+          for (var k = 0; k < ${len}; k++) {
             ${column('chunk')}
             let v = X[b + j];
             if (isnan(v)) { bad = true; }
@@ -511,40 +463,40 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
     },
     {
       variableNames: ['X', 'P'],
-      width,
+      width: chunks,
       code: `
-          let r = index / ${width};
-          let col = index % ${width};
-          let b = r * ${n};${rowMax((j) => `P[r * ${chunks} + ${j}]`, chunks)}
-          var chunk = col;${log ? `
-          if (col >= ${chunks}) {
-            chunk = col - ${chunks};
-            var count = 0.0;
-            for (var k = 0; k < ${SUM_CHUNK}; k++) {
-              ${column('chunk')}
-              if (X[b + j] == m) { count += 1.0; }
-            }
-            result[index] = count;
-            return;
-          }` : ''}${expSum(SUM_CHUNK, column('chunk'))}
-          result[index] = s - comp;`,
+          let r = index / ${chunks};
+          let chunk = index % ${chunks};
+          let b = r * ${n};${rowMax}
+          var s = 0.0;
+          var comp = 0.0;
+          var ones = 0.0;
+          for (var k = 0; k < ${len}; k++) {
+            ${column('chunk')}
+            let v = X[b + j];
+            ${log ? 'if (v == m) { ones += 1.0; continue; }' : ''}
+            let y = select(expDiff(v, m), 0.0, isinf(v)) - comp;
+            let t = s + y;
+            comp = (t - s) - y;
+            s = t;
+          }
+          result[index] = ${log ? '(ones - select(0.0, 1.0, chunk == at)) + (s - comp)' : 's - comp'};`,
     },
     {
       variableNames: ['P', 'Q'],
       width: 2,
       code: `
-          let r = index / 2;${rowMax((j) => `P[r * ${chunks} + ${j}]`, chunks)}
+          let r = index / 2;${rowMax}
           if (index % 2 == 0) { result[index] = m; return; }
           var s = 0.0;
           var comp = 0.0;
-          var ones = 0.0;
           for (var j = 0; j < ${chunks}; j++) {
-            let y = Q[r * ${width} + j] - comp;
+            let y = Q[r * ${chunks} + j] - comp;
             let t = s + y;
             comp = (t - s) - y;
-            s = t;${log ? `\n            ones += Q[r * ${width} + ${chunks} + j];` : ''}
+            s = t;
           }
-          result[index] = ${result};`,
+          result[index] = ${log ? 'log1pNonNegative(s - comp)' : 's - comp'};`,
     },
   ];
 }
