@@ -6,10 +6,10 @@ import type { RowKernel } from './kernels';
 import type { WebGPUProgramBase } from '../kernels/webgpu';
 
 /*
- * The row kernels on webgl and webgpu: each is two programs, a reduction (one invocation per
- * row, a loop over its n elements) and an elementwise pass reading the row's result. Inputs are
- * [rows, n] (the ops reshape). The row length is part of the source (a constant bound for the
- * loop), so one program is compiled per n. NaN is tested explicitly (GPU compilers may assume
+ * The row kernels on webgl and webgpu: each is a reduction (one to three programs, by chunks of
+ * a row: see glslStages) and an elementwise pass reading the row's result. Inputs are [rows, n]
+ * (the ops reshape). The row length is part of the source (constant loop bounds), so programs
+ * are compiled per n. NaN is tested explicitly (GPU compilers may assume
  * none: SwiftShader's exp(NaN) is 0): a row holding NaN or +Infinity, or all -Infinity, is NaN,
  * and -Infinity elements give 0 (softmax) or -Infinity (logSoftmax), as on cpu and wasm.
  * Typed structurally against tfjs-backend-webgl and -webgpu 4.x (as ../kernels/webgl.ts).
