@@ -33,24 +33,25 @@ const ATANH_SERIES = [3, 5, 7, 9, 11, 13].reduceRight((acc, k, i, all) => (i ===
 /*
  * Accuracy, as on wasm (./wat.ts): x - max is carried as a TwoSum pair and e^(hi + lo) taken as
  * e^hi (1 + lo); sums are Kahan-compensated; logSoftmax's log(sum) is log1p((ones - 1) + rest)
- * with the max's exact 1s counted apart.
+ * with the max's exact 1s counted apart. The helpers (comments stay out of the shader text, which
+ * every bundle carries):
+ * - expReduced: e^x = 2^k e^r, r = x - k ln2 (ln2 split as in the WAT library): the driver's exp
+ *   only on |r| <= ln2 / 2 (SwiftShader's exp(-60) was off by ~50%), 2^k exact.
+ * - expDiff: e^(v - m) with v - m carried as hi + lo (TwoSum).
+ * - log1pNonNegative(u), u >= 0: 2 atanh(u / (2 + u)) by its series below 1 (Goldberg's
+ *   log(w) u / (w - 1) was folded to log(w) by SwiftShader's compiler), log(1 + u) above.
  */
 const GLSL_HELPERS = `
-      // e^x = 2^k e^r, r = x - k ln2 (ln2 split as in the WAT library): the driver's exp only on
-      // |r| <= ln2 / 2 (SwiftShader's exp(-60) was off by ~50%), 2^k exact.
       float expReduced(float x) {
         float k = floor(x * 1.4426950408889634 + 0.5);
         return exp((x - k * ${floatLiteral(LN2_HI_F32)}) - k * ${floatLiteral(LN2_LO_F32)}) * exp2(k);
       }
-      // e^(v - m) with v - m carried as hi + lo (TwoSum).
       float expDiff(float v, float m) {
         float hi = v - m;
         float bb = hi - v;
         float lo = (v - (hi - bb)) + (-m - bb);
         return expReduced(hi) * (1.0 + lo);
       }
-      // log1p(u), u >= 0: 2 atanh(u / (2 + u)) by its series below 1 (Goldberg's
-      // log(w) u / (w - 1) was folded to log(w) by SwiftShader's compiler), log(1 + u) above.
       float log1pNonNegative(float u) {
         if (u >= 1.0) return log(1.0 + u);
         float z = u / (2.0 + u);
@@ -218,12 +219,12 @@ const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNa
         float v = getX(row, col);
         return isnan(m) ? NAN : (isinf(v) ? 0.0 : expDiff(v, m) / getR(row, 1));`,
   },
+  // (v - m) - L with v - m as hi + lo: hi - L rounded once more, lo added back.
   logSoftmax_forward: {
     variableNames: ['X', 'R'],
     value: `
         float m = getR(row, 0);
         float v = getX(row, col);
-        // (v - m) - L with v - m as hi + lo: hi - L rounded once more, lo added back.
         float hi = v - m;
         float bb = hi - v;
         float lo = (v - (hi - bb)) + (-m - bb);
@@ -234,11 +235,11 @@ const glslPass: Record<Exclude<RowKernel, 'crossEntropy_backward'>, { variableNa
     value: `
         return getS(row, col) * (getDY(row, col) - getR(row, 0));`,
   },
+  // The driver's exp: its relative error at tiny e^o is far inside the backward's absolute bound,
+  // and it costs less than expReduced; NaN tested first (SwiftShader's exp(NaN) is 0).
   logSoftmax_backward: {
     variableNames: ['DY', 'S', 'R'],
     value: `
-        // The driver's exp: its relative error at tiny e^o is far inside the backward's absolute
-        // bound, and it costs less than expReduced; NaN tested first (SwiftShader's exp(NaN) is 0).
         float o = getS(row, col);
         return isnan(o) ? NAN : getDY(row, col) - (isinf(o) ? 0.0 : exp(o)) * getR(row, 0);`,
   },
