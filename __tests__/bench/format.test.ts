@@ -30,6 +30,12 @@ describe('bench formatting', () => {
     expect(formatSpeedup(pairs[1])).toBe('0.50x*');
   });
 
+  test('a slower case never rounds up to 1.00x', () => {
+    expect(formatSpeedup({ speedup: 0.996, noisy: false })).toBe('0.996x');
+    expect(formatSpeedup({ speedup: 0.994, noisy: true })).toBe('0.99x*');
+    expect(formatSpeedup({ speedup: 1.004, noisy: false })).toBe('1.00x');
+  });
+
   test('speedup tables: one per backend, a column per size', () => {
     const tables = speedupTables(results);
     expect(tables.map((t) => t.backend)).toEqual(['cpu', 'wasm']);

@@ -70,6 +70,11 @@ describe('row-wise targets (issue 15)', () => {
 });
 
 describe('elementwise targets (issues 7 and 14)', () => {
+  test('a miss just under its target is not shown rounded up to it', () => {
+    const line = rowOf(targetsTable(pair('wasm', 'sigmoid', 'forward', 1e6, 0.996)), 'wasm', 'forward');
+    expect(line).toContain('missed: sigmoid 1e6 (0.996)');
+  });
+
   test('a miss is named by its size, and each issue has its own table', () => {
     const results = [...pair('wasm', 'relu', 'backward', 1e6, 1.4), ...pair('wasm', 'gelu', 'forward', 1e4, 2.9), ...pair('wasm', 'elu', 'forward', 1e4, 2.9)];
     const [classic, layers] = targetsTable(results).split("Issue 14's targets");

@@ -59,8 +59,13 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+/**
+ * A speedup to two decimals, or three where two would round a slower case (under 1) up to
+ * 1.00x: a cell marked slower never reads as even.
+ */
 export function formatSpeedup(row: Pick<PairRow, 'speedup' | 'noisy'>): string {
-  return `${row.speedup.toFixed(2)}x${row.noisy ? '*' : ''}`;
+  const two = row.speedup.toFixed(2);
+  return `${row.speedup < 1 && two === '1.00' ? row.speedup.toFixed(3) : two}x${row.noisy ? '*' : ''}`;
 }
 
 export const speedupLegend = `speedup = tf built-in median / ours (> 1: ours faster); * = p90-p10 spread over ${NOISY_SPREAD * 100}% of the median on either side`;
