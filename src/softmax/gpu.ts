@@ -67,6 +67,18 @@ const GLSL_HELPERS = `
 const SUM_CHUNK = 1024;
 const chunksOf = (n: number): number => (n > SUM_CHUNK ? Math.ceil(n / SUM_CHUNK) : 1);
 
+/** Column j of a row of n read by step k of chunk `chunk` (chunks of min(n, SUM_CHUNK)), GLSL. */
+function glslColumn(chunk: string, n: number): string {
+  const len = Math.min(n, SUM_CHUNK);
+  return `int j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
+}
+
+/** glslColumn in WGSL. */
+function wgslColumn(chunk: string, n: number): string {
+  const len = Math.min(n, SUM_CHUNK);
+  return `let j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n            if (j >= ${n}) { break; }`}`;
+}
+
 /**
  * One program of a reduction: its inputs are the kernel's (X; DY, S) and the outputs of the stages
  * before it (P the first's, Q the second's); the last stage's output is R, the pass's input.
@@ -75,6 +87,23 @@ interface Stage {
   variableNames: string[];
   width: number;
   code: string;
+}
+
+/**
+ * A backward's stages in either language: the row's sum of `term` (softmax: dy s; logSoftmax:
+ * dy), by chunks and then over the chunks' sums (`partial`, read from P) for a long row. `sum`
+ * renders a program summing a term over n columns into [rows, chunks].
+ */
+function backwardStages(kernel: RowKernel, n: number, sum: (term: string, n: number, chunks: number) => string, terms: { softmax: string; logSoftmax: string; partial: string }): Stage[] {
+  const chunks = chunksOf(n);
+  const softmax = kernel === 'softmax_backward';
+  const variableNames = softmax ? ['DY', 'S'] : ['DY'];
+  const term = softmax ? terms.softmax : terms.logSoftmax;
+  if (chunks === 1) return [{ variableNames, width: 1, code: sum(term, n, 1) }];
+  return [
+    { variableNames, width: chunks, code: sum(term, n, chunks) },
+    { variableNames: ['P'], width: 1, code: sum(terms.partial, chunks, 1) },
+  ];
 }
 
 /**
@@ -88,19 +117,13 @@ interface Stage {
 function glslStages(kernel: RowKernel, n: number): Stage[] {
   const chunks = chunksOf(n);
   if (kernel === 'softmax_backward' || kernel === 'logSoftmax_backward') {
-    const term = kernel === 'softmax_backward' ? 'getDY(c.x, j) * getS(c.x, j)' : 'getDY(c.x, j)';
-    const variableNames = kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'];
-    if (chunks === 1) return [{ variableNames, width: 1, code: glslSum(term, n, 1) }];
-    return [
-      { variableNames, width: chunks, code: glslSum(term, n, chunks) },
-      { variableNames: ['P'], width: 1, code: glslSum('getP(c.x, j)', chunks, 1) },
-    ];
+    return backwardStages(kernel, n, glslSum, { softmax: 'getDY(c.x, j) * getS(c.x, j)', logSoftmax: 'getDY(c.x, j)', partial: 'getP(c.x, j)' });
   }
   const log = kernel === 'logSoftmax_forward';
   // Rows of up to SUM_CHUNK are one chunk: the same stages, so that no invocation waits on a
   // neighbour's longer loop (one program computing both max and sum left half of them idle).
   const len = Math.min(n, SUM_CHUNK);
-  const column = (chunk: string) => `int j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n          if (j >= ${n}) break;`}`;
+  const column = (chunk: string) => glslColumn(chunk, n);
   // The row's max m from its chunks' maxes (P), and `at`, the first chunk holding it; NaN in the
   // row, +Infinity in it, or all -Infinity make the row NaN.
   const rowMax = `
@@ -187,18 +210,17 @@ function runStages(stages: Stage[], ins: Record<string, TensorInfo>, run: (stage
 }
 
 /**
- * Compensated sums of `term` (at row c.x, column j) over j < n into [rows, chunks]: a row's whole
- * sum with one chunk, else each output (row, k) sums its chunk of SUM_CHUNK columns.
+ * Compensated sums of `term` (at row c.x, column j) over j < n into [rows, chunks]: output (row,
+ * k) sums chunk k (with one chunk, the whole row). The output's width is the program's shape, so
+ * GLSL needs no `chunks` here.
  */
-function glslSum(term: string, n: number, chunks: number): string {
-  const len = chunks > 1 ? SUM_CHUNK : n;
-  const column = chunks > 1 ? `int j = c.y * ${len} + k;${n % len === 0 ? '' : `\n          if (j >= ${n}) break;`}` : 'int j = k;';
+function glslSum(term: string, n: number): string {
   return `
         ivec2 c = getOutputCoords();
         float s = 0.0;
         float comp = 0.0;
-        for (int k = 0; k < ${len}; k++) {
-          ${column}
+        for (int k = 0; k < ${Math.min(n, SUM_CHUNK)}; k++) {
+          ${glslColumn('c.y', n)}
           float y = ${term} - comp;
           float t = s + y;
           comp = (t - s) - y;
@@ -423,17 +445,11 @@ const WGSL_HELPERS = `
 function wgslStages(kernel: RowKernel, n: number): Stage[] {
   const chunks = chunksOf(n);
   if (kernel === 'softmax_backward' || kernel === 'logSoftmax_backward') {
-    const term = kernel === 'softmax_backward' ? 'DY[b + j] * S[b + j]' : 'DY[b + j]';
-    const variableNames = kernel === 'softmax_backward' ? ['DY', 'S'] : ['DY'];
-    if (chunks === 1) return [{ variableNames, width: 1, code: wgslSum(term, n, 1) }];
-    return [
-      { variableNames, width: chunks, code: wgslSum(term, n, chunks) },
-      { variableNames: ['P'], width: 1, code: wgslSum('P[b + j]', chunks, 1) },
-    ];
+    return backwardStages(kernel, n, wgslSum, { softmax: 'DY[b + j] * S[b + j]', logSoftmax: 'DY[b + j]', partial: 'P[b + j]' });
   }
   const log = kernel === 'logSoftmax_forward';
   const len = Math.min(n, SUM_CHUNK);
-  const column = (chunk: string) => `let j = ${chunk} * ${len} + k;${n % len === 0 ? '' : `\n            if (j >= ${n}) { break; }`}`;
+  const column = (chunk: string) => wgslColumn(chunk, n);
   const rowMax = `
           var m = P[r * ${chunks}];
           var at = 0;
@@ -502,17 +518,15 @@ function wgslStages(kernel: RowKernel, n: number): Stage[] {
   ];
 }
 
-/** glslSum in WGSL: `term` reads column j of the row starting at b. */
+/** glslSum in WGSL: `term` reads column j of the row starting at b; `chunks` is the output's width. */
 function wgslSum(term: string, n: number, chunks: number): string {
-  const len = chunks > 1 ? SUM_CHUNK : n;
-  const start = chunks > 1 ? `let b = (index / ${chunks}) * ${n};\n          let first = (index % ${chunks}) * ${len};` : `let b = index * ${n};`;
-  const column = chunks > 1 ? `let j = first + k;${n % len === 0 ? '' : `\n            if (j >= ${n}) { break; }`}` : 'let j = k;';
   return `
-          ${start}
+          let b = (index / ${chunks}) * ${n};
+          let chunk = index % ${chunks};
           var s = 0.0;
           var comp = 0.0;
-          for (var k = 0; k < ${len}; k++) {
-            ${column}
+          for (var k = 0; k < ${Math.min(n, SUM_CHUNK)}; k++) {
+            ${wgslColumn('chunk', n)}
             let y = ${term} - comp;
             let t = s + y;
             comp = (t - s) - y;
